@@ -1,0 +1,27 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# rust_mempool: the developer entry points. Kbuild reads ./Kbuild, not this
+# file, when the kernel builds the module (make -C $KDIR M=$PWD).
+#
+#   make run                  build, boot, load the module, show its stats
+#   make test                 every selftest on every kernel flavour
+#   make test KERNEL=base     one flavour only (base, debug)
+#   make module KDIR=...      build the module against another kernel tree
+
+KERNEL ?= base debug
+RUN_KERNEL ?= base
+
+.PHONY: run test module clean
+run:
+	@qemu/harness.sh run $(RUN_KERNEL)
+
+test:
+	@qemu/harness.sh test $(KERNEL)
+
+module:
+	@qemu/module.sh $(or $(KDIR),$(shell qemu/kernel.sh base))
+
+clean:
+	@if [ -n "$(KDIR)" ]; then qemu/module.sh $(KDIR) clean; fi
+	@rm -f *.ko *.o *.mod *.mod.c .*.cmd modules.order Module.symvers \
+		*/*.o */.*.cmd

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# harness.sh run|test FLAVOUR...: the whole pipeline. Install what is missing,
+# build (or reuse) each kernel flavour, build the modules against it, pack an
+# initramfs, boot it, and judge the serial log.
+#   run:  load the module, show its stats, unload it (first flavour only).
+#   test: run every selftest, print TAP and "N passed, N failed, N skipped".
+source "$(dirname "$0")/lib.sh"
+
+mode=$1
+shift
+flavours=${*:-base}
+logdir=$RMP_CACHE/logs
+mkdir -p "$logdir"
+
+"$RMP_ROOT/qemu/setup.sh"
+
+passed=0 failed=0 skipped=0
+for flavour in $flavours; do
+	kdir=$("$RMP_ROOT/qemu/kernel.sh" "$flavour")
+
+	step "building rust_mempool.ko against $flavour kernel"
+	"$RMP_ROOT/qemu/module.sh" "$kdir"
+
+	initramfs=$logdir/initramfs-$flavour.cpio.gz
+	"$RMP_ROOT/qemu/initramfs.sh" "$initramfs" "$RMP_ROOT"/*.ko
+
+	log=$logdir/$mode-$flavour-$(date +%Y%m%d-%H%M%S).log
+	case $flavour in
+	debug) limit=1800 ;;
+	*) limit=600 ;;
+	esac
+	"$RMP_ROOT/qemu/boot.sh" "$kdir" "$initramfs" "$mode" "$log" "$limit" || true
+
+	if [ "$mode" = run ]; then
+		result=$("$RMP_ROOT/qemu/check-log.sh" "$log" "$flavour")
+		echo "$result" | grep '^not ok' || true
+		echo "serial log: $log"
+		grep -q '^RMP-DONE rc=0$' "$log" && ! echo "$result" | grep -q '^not ok'
+		exit
+	fi
+
+	result=$("$RMP_ROOT/qemu/check-log.sh" "$log" "$flavour")
+	echo "$result" | sed '$d' | grep '^not ok' || true
+	read -r p f s < <(echo "$result" | tail -n 1)
+	step "$flavour: $p passed, $f failed, $s skipped; serial log: $log"
+	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+done
+
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" = 0 ] && [ "$passed" -gt 0 ]

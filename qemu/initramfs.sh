@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# initramfs.sh OUT.cpio.gz MODULE.ko...: pack busybox, the guest scripts, the
+# selftests and the given modules into an initramfs.
+source "$(dirname "$0")/lib.sh"
+
+out=$1
+shift
+stage=$(mktemp -d)
+trap 'rm -rf "$stage"' EXIT
+
+mkdir -p "$stage"/{bin,sbin,dev,proc,sys,tmp,modules,guest,selftests}
+cp /bin/busybox "$stage/bin/busybox"
+# /init is a script: its interpreter must exist before busybox --install runs.
+ln -s busybox "$stage/bin/sh"
+install -m 0755 "$RMP_ROOT/qemu/guest/init" "$stage/init"
+install -m 0755 "$RMP_ROOT/qemu/guest/run.sh" "$stage/guest/run.sh"
+install -m 0755 "$RMP_ROOT"/selftests/*.sh "$stage/selftests/"
+for ko in "$@"; do
+	cp "$ko" "$stage/modules/"
+done
+(cd "$stage" && find . | cpio -o -H newc --quiet | gzip -1) >"$out"

@@ -1,0 +1,27 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Marks one cache for failslab's cache-filter. SLAB_FAILSLAB cannot be
+ * passed to kmem_cache_create(); the kernel sets it only through
+ * /sys/kernel/slab/NAME/failslab, so the tests write that file.
+ */
+#include <linux/err.h>
+#include <linux/fs.h>
+#include <linux/kernel.h>
+
+#include "failslab.h"
+
+int rmp_test_failslab(const char *cache, bool on)
+{
+	char path[96];
+	struct file *f;
+	loff_t pos = 0;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/sys/kernel/slab/%s/failslab", cache);
+	f = filp_open(path, O_WRONLY, 0);
+	if (IS_ERR(f))
+		return PTR_ERR(f);
+	n = kernel_write(f, on ? "1" : "0", 1, &pos);
+	filp_close(f, NULL);
+	return n < 0 ? n : 0;
+}

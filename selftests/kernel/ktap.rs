@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! A minimal test reporter: one `rmp-ktap:` line per result in the kernel log, which
+//! `selftests/test_kernel.sh` turns into TAP.
+
+use core::panic::Location;
+use kernel::prelude::*;
+
+/// Why a test failed: where, and what.
+pub(crate) struct Failure {
+    pub(crate) location: &'static Location<'static>,
+    pub(crate) error: Option<Error>,
+}
+
+impl From<Error> for Failure {
+    #[track_caller]
+    fn from(error: Error) -> Self {
+        Self {
+            location: Location::caller(),
+            error: Some(error),
+        }
+    }
+}
+
+impl From<kernel::alloc::AllocError> for Failure {
+    #[track_caller]
+    fn from(_: kernel::alloc::AllocError) -> Self {
+        Self {
+            location: Location::caller(),
+            error: Some(ENOMEM),
+        }
+    }
+}
+
+pub(crate) type TestResult = core::result::Result<(), Failure>;
+
+/// Fails the test unless the condition holds.
+macro_rules! check {
+    ($cond:expr) => {
+        if !$cond {
+            pr_info!("rmp-ktap: #   check failed: {}\n", stringify!($cond));
+            return Err($crate::ktap::Failure {
+                location: core::panic::Location::caller(),
+                error: None,
+            });
+        }
+    };
+}
+
+/// Fails the test unless both sides are equal, printing both.
+macro_rules! check_eq {
+    ($got:expr, $want:expr) => {{
+        let (got, want) = (&$got, &$want);
+        if got != want {
+            pr_info!("rmp-ktap: #   {} = {:?}\n", stringify!($got), got);
+            pr_info!("rmp-ktap: #   want {:?}\n", want);
+            return Err($crate::ktap::Failure {
+                location: core::panic::Location::caller(),
+                error: None,
+            });
+        }
+    }};
+}
+
+pub(crate) use {check, check_eq};
+
+/// Runs `tests`, prefixing each name with `suite`. Returns the number that failed.
+pub(crate) fn run_suite(suite: &str, tests: &[(&str, fn() -> TestResult)]) -> usize {
+    let mut failed = 0;
+    for (name, test) in tests {
+        match test() {
+            Ok(()) => pr_info!("rmp-ktap: ok - {}: {}\n", suite, name),
+            Err(f) => {
+                failed += 1;
+                pr_info!("rmp-ktap: not ok - {}: {}\n", suite, name);
+                pr_info!("rmp-ktap: #   at {}:{}\n", f.location.file(), f.location.line());
+                if let Some(e) = f.error {
+                    pr_info!("rmp-ktap: #   error {:?}\n", e);
+                }
+            }
+        }
+    }
+    failed
+}

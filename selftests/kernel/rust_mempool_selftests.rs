@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! In-kernel tests of rust_mempool: the same `slab/` and `mempool/` sources as
+//! `rust_mempool.ko`, built into a module whose init runs the tests and reports each
+//! result as an `rmp-ktap:` line in the kernel log.
+
+use kernel::prelude::*;
+
+#[path = "../../slab/mod.rs"]
+pub mod slab;
+
+mod failslab;
+mod ktap;
+mod slab_tests;
+
+module! {
+    type: Selftests,
+    name: "rust_mempool_selftests",
+    author: "rust_mempool developers",
+    description: "In-kernel tests of rust_mempool",
+    license: "GPL",
+}
+
+struct Selftests;
+
+impl kernel::Module for Selftests {
+    fn init(_module: &'static ThisModule) -> Result<Self> {
+        let failed = ktap::run_suite("slab", slab_tests::TESTS);
+        pr_info!("rmp-ktap: # done, {} failed\n", failed);
+        Ok(Selftests)
+    }
+}

@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Objects allocated and freed in bulk.
+
+use super::KmemCache;
+use kernel::prelude::*;
+
+/// Objects from one [`KmemCache`], allocated together by [`KmemCache::alloc_bulk`] and given
+/// back together (`kmem_cache_free_bulk()`) when dropped, after each `T` is dropped once.
+///
+/// The objects are not contiguous in memory, so they are reached by index or by iterator.
+///
+/// # Invariants
+///
+/// Every pointer in `ptrs` is a distinct object of `cache` holding an initialised `T`, owned by
+/// this value.
+///
+/// # Examples
+///
+/// ```
+/// use rust_mempool::slab::{CacheFlags, KmemCache};
+///
+/// let cache = KmemCache::<u64>::new(c_str!("doc_bulkbox"), CacheFlags::NONE)?;
+/// let mut objs = cache.alloc_bulk(4, GFP_KERNEL, |i| i as u64)?;
+/// for v in objs.iter_mut() {
+///     *v += 10;
+/// }
+/// assert_eq!(objs.iter().sum::<u64>(), 10 + 11 + 12 + 13);
+/// # Ok::<(), Error>(())
+/// ```
+pub struct BulkBox<'a, T> {
+    ptrs: KVec<*mut T>,
+    cache: &'a KmemCache<T>,
+}
+
+// SAFETY: a `BulkBox` owns its `T`s like a `KVec<T>` would.
+unsafe impl<T: Send> Send for BulkBox<'_, T> {}
+// SAFETY: `&BulkBox` only gives `&T`.
+unsafe impl<T: Sync> Sync for BulkBox<'_, T> {}
+
+impl<'a, T> BulkBox<'a, T> {
+    /// # Invariants
+    ///
+    /// The caller hands over `ptrs` satisfying the type invariant.
+    pub(super) fn new(ptrs: KVec<*mut T>, cache: &'a KmemCache<T>) -> Self {
+        Self { ptrs, cache }
+    }
+
+    /// The number of objects.
+    pub fn len(&self) -> usize {
+        self.ptrs.len()
+    }
+
+    /// Whether there are no objects.
+    pub fn is_empty(&self) -> bool {
+        self.ptrs.is_empty()
+    }
+
+    /// The `i`-th object, if there is one.
+    pub fn get(&self, i: usize) -> Option<&T> {
+        // SAFETY: by the type invariant each pointer is a valid `T` owned by `self`.
+        self.ptrs.get(i).map(|&p| unsafe { &*p })
+    }
+
+    /// The `i`-th object, mutably, if there is one.
+    pub fn get_mut(&mut self, i: usize) -> Option<&mut T> {
+        // SAFETY: as in `get`; the pointers are distinct, so `&mut self` makes this unique.
+        self.ptrs.get(i).map(|&p| unsafe { &mut *p })
+    }
+
+    /// The objects in order.
+    pub fn iter(&self) -> impl Iterator<Item = &T> {
+        // SAFETY: as in `get`.
+        self.ptrs.iter().map(|&p| unsafe { &*p })
+    }
+
+    /// The objects in order, mutably.
+    pub fn iter_mut(&mut self) -> impl Iterator<Item = &mut T> {
+        // SAFETY: as in `get_mut`: distinct pointers, each visited once under `&mut self`.
+        self.ptrs.iter().map(|&p| unsafe { &mut *p })
+    }
+}
+
+impl<T> Drop for BulkBox<'_, T> {
+    fn drop(&mut self) {
+        for &p in self.ptrs.iter() {
+            // SAFETY: by the type invariant `p` holds a `T`, dropped here once.
+            unsafe { core::ptr::drop_in_place(p) };
+        }
+        if !self.ptrs.is_empty() {
+            // SAFETY: every pointer came from `cache`, was dropped above and is not used again.
+            unsafe { self.cache.free_bulk_raw(&mut self.ptrs) };
+        }
+    }
+}

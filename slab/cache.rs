@@ -1,0 +1,467 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! A slab cache of `T` whose objects borrow it.
+
+use super::{ffi, flags, BulkBox, CacheFlags, CacheStats, Stats};
+use core::{
+    marker::PhantomData,
+    mem::{ManuallyDrop, MaybeUninit},
+    ops::{Deref, DerefMut},
+    pin::Pin,
+    ptr::NonNull,
+};
+use kernel::{
+    alloc::{AllocError, Flags},
+    bindings,
+    init::Zeroable,
+    prelude::*,
+};
+
+/// A slab cache for objects of type `T`.
+///
+/// Objects come out as [`CacheBox`]es that borrow the cache, so the compiler refuses to drop
+/// the cache while any of them exists. Dropping the cache destroys it; should objects still be
+/// live (a box was leaked with [`core::mem::forget`]) it is leaked instead, with an error in
+/// the kernel log, because memory that safe code may still reach must stay valid.
+///
+/// # Invariants
+///
+/// - `cache` is a cache created by `kmem_cache_create()` for objects of `size_of::<T>()`
+///   bytes aligned to `align_of::<T>()`, owned by this object.
+/// - Every object allocated from `cache` by this object is counted in `stats`.
+///
+/// # Examples
+///
+/// ```
+/// use rust_mempool::slab::{CacheFlags, KmemCache};
+///
+/// struct Request {
+///     sector: u64,
+///     len: u32,
+/// }
+///
+/// let cache = KmemCache::<Request>::new(c_str!("doc_request"), CacheFlags::HWCACHE_ALIGN)?;
+/// let mut req = cache.alloc(Request { sector: 8, len: 512 }, GFP_KERNEL)?;
+/// req.len *= 2;
+/// assert_eq!((req.sector, req.len), (8, 1024));
+/// assert_eq!(cache.stats().live, 1);
+/// drop(req);
+/// assert_eq!(cache.stats().live, 0);
+/// # Ok::<(), Error>(())
+/// ```
+pub struct KmemCache<T> {
+    cache: NonNull<bindings::kmem_cache>,
+    // Handed to `rmp_cache_destroy()` on drop, which frees it (or leaks it with the cache).
+    stats: ManuallyDrop<Stats>,
+    name: &'static CStr,
+    _p: PhantomData<fn(T) -> T>,
+}
+
+// SAFETY: the cache holds no `T` of its own: objects belong to their `CacheBox`es, which carry
+// `T`'s own `Send`/`Sync`. `kmem_cache_*` functions may be called from any thread, and dropping
+// the cache on another thread than the one that created it is fine.
+unsafe impl<T> Send for KmemCache<T> {}
+// SAFETY: every `&self` method (allocating, reading counters) is safe to call from several
+// threads at once: the slab allocator and the per-CPU counters synchronise themselves.
+unsafe impl<T> Sync for KmemCache<T> {}
+
+/// The size and alignment of `T` as the C API takes them, or `EINVAL`.
+pub(crate) fn object_layout<T>() -> Result<(u32, u32)> {
+    let (size, align) = (core::mem::size_of::<T>(), core::mem::align_of::<T>());
+    // A zero-sized type needs no memory; slab cannot make such a cache.
+    if size == 0 || size > bindings::KMALLOC_MAX_SIZE as usize {
+        return Err(EINVAL);
+    }
+    if align > bindings::PAGE_SIZE {
+        return Err(EINVAL);
+    }
+    Ok((size as u32, align as u32))
+}
+
+/// Checks a cache name: 1 to 32 bytes of `[A-Za-z0-9_.-]`, as `/proc/slabinfo` and
+/// `/sys/kernel/slab/` can show them unambiguously.
+pub(crate) fn check_name(name: &CStr) -> Result {
+    let bytes = name.as_bytes();
+    let ok = (1..=32).contains(&bytes.len())
+        && bytes
+            .iter()
+            .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'));
+    if ok {
+        Ok(())
+    } else {
+        Err(EINVAL)
+    }
+}
+
+impl<T> KmemCache<T> {
+    /// Creates a cache named `name` for objects of type `T`.
+    ///
+    /// The name must live as long as the cache, hence `'static`, and be 1 to 32 bytes of
+    /// `[A-Za-z0-9_.-]`; it shows in `/proc/slabinfo`. Returns `EINVAL` for a bad name, for a
+    /// zero-sized `T`, for a `T` larger than `KMALLOC_MAX_SIZE` or aligned to more than a page,
+    /// and `ENOMEM` when the cache cannot be made.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rust_mempool::slab::{CacheFlags, KmemCache};
+    ///
+    /// assert!(KmemCache::<u32>::new(c_str!("doc_new"), CacheFlags::NONE).is_ok());
+    /// assert_eq!(KmemCache::<()>::new(c_str!("doc_zst"), CacheFlags::NONE).err(), Some(EINVAL));
+    /// assert_eq!(KmemCache::<u32>::new(c_str!("bad name"), CacheFlags::NONE).err(), Some(EINVAL));
+    /// ```
+    pub fn new(name: &'static CStr, flags: CacheFlags) -> Result<Self> {
+        check_name(name)?;
+        let (size, align) = object_layout::<T>()?;
+        let stats = Stats::new()?;
+        // SAFETY: `name` is a NUL-terminated string that lives forever, as the cache keeps it.
+        let raw = unsafe { ffi::rmp_kmem_cache_create(name.as_char_ptr(), size, align, flags.bits()) };
+        let cache = NonNull::new(raw).ok_or(ENOMEM)?;
+        // INVARIANT: `cache` was just created for `T`'s size and alignment; nothing was
+        // allocated from it yet, so `stats` counts every object.
+        Ok(Self {
+            cache,
+            stats: ManuallyDrop::new(stats),
+            name,
+            _p: PhantomData,
+        })
+    }
+
+    /// The cache's name.
+    pub fn name(&self) -> &'static CStr {
+        self.name
+    }
+
+    /// The size of one object as asked for: `size_of::<T>()`.
+    pub fn object_size(&self) -> usize {
+        core::mem::size_of::<T>()
+    }
+
+    /// The size slab gives each object, after alignment and its own metadata.
+    pub fn aligned_size(&self) -> usize {
+        // SAFETY: `self.cache` is a live cache by the type invariant.
+        unsafe { bindings::kmem_cache_size(self.cache.as_ptr()) as usize }
+    }
+
+    /// The cache's usage counters.
+    pub fn stats(&self) -> CacheStats {
+        self.stats.read()
+    }
+
+    /// Allocates uninitialised memory for one `T`, counted in the statistics.
+    fn alloc_uninit(&self, flags: Flags) -> Result<NonNull<MaybeUninit<T>>, AllocError> {
+        // SAFETY: `self.cache` and `self.stats` are live by the type invariant.
+        let raw = unsafe {
+            ffi::rmp_cache_alloc(self.cache.as_ptr(), self.stats.as_ptr(), flags::gfp(flags))
+        };
+        NonNull::new(raw.cast()).ok_or(AllocError)
+    }
+
+    /// Gives back memory from [`Self::alloc_uninit`] without dropping anything in it.
+    ///
+    /// # Safety
+    ///
+    /// `ptr` came from `self.alloc_uninit()`, is not used afterwards, and does not hold a `T`
+    /// that still needs dropping.
+    pub(crate) unsafe fn free_uninit(&self, ptr: NonNull<T>) {
+        // SAFETY: by the type invariant the cache and counters are live; by the safety
+        // requirements `ptr` is an object of this cache that nobody uses any more.
+        unsafe { ffi::rmp_cache_free(self.cache.as_ptr(), self.stats.as_ptr(), ptr.as_ptr().cast()) };
+    }
+
+    /// Allocates an object and moves `value` into it. Fails with `ENOMEM`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rust_mempool::slab::{CacheFlags, KmemCache};
+    ///
+    /// let cache = KmemCache::<[u8; 64]>::new(c_str!("doc_alloc"), CacheFlags::NONE)?;
+    /// let buf = cache.alloc([7; 64], GFP_KERNEL)?;
+    /// assert_eq!(buf[63], 7);
+    /// # Ok::<(), Error>(())
+    /// ```
+    pub fn alloc(&self, value: T, flags: Flags) -> Result<CacheBox<'_, T>> {
+        let ptr = self.alloc_uninit(flags)?;
+        // SAFETY: `ptr` is valid for writes of a `T` and properly aligned, by the type invariant.
+        unsafe { ptr.as_ptr().write(MaybeUninit::new(value)) };
+        // INVARIANT: `ptr` came from `self` and now holds an initialised `T`.
+        Ok(CacheBox {
+            ptr: ptr.cast(),
+            cache: self,
+        })
+    }
+
+    /// Allocates an object whose bytes are all zero, for types valid in that state.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rust_mempool::slab::{CacheFlags, KmemCache};
+    ///
+    /// let cache = KmemCache::<[u64; 8]>::new(c_str!("doc_zeroed"), CacheFlags::NONE)?;
+    /// let words = cache.alloc_zeroed(GFP_KERNEL)?;
+    /// assert!(words.iter().all(|&w| w == 0));
+    /// # Ok::<(), Error>(())
+    /// ```
+    pub fn alloc_zeroed(&self, flags: Flags) -> Result<CacheBox<'_, T>>
+    where
+        T: Zeroable,
+    {
+        let ptr = self.alloc_uninit(flags | __GFP_ZERO)?;
+        // INVARIANT: `ptr` came from `self`; `__GFP_ZERO` zeroed it, a valid `T` as
+        // `T: Zeroable`.
+        Ok(CacheBox {
+            ptr: ptr.cast(),
+            cache: self,
+        })
+    }
+
+    /// Allocates an object and initialises it in place with `init`.
+    ///
+    /// On an error from `init` the memory goes back to the cache and the error is returned.
+    /// Fails with `E::from(AllocError)` when no memory is left.
+    pub fn try_init<E>(&self, init: impl Init<T, E>, flags: Flags) -> Result<CacheBox<'_, T>, E>
+    where
+        E: From<AllocError>,
+    {
+        self.init_raw(init, flags)
+            .map_err(|e| e.unwrap_or_else(|| AllocError.into()))
+    }
+
+    /// Like [`Self::try_init`], for initialisers whose error converts into a kernel [`Error`].
+    pub fn init<E>(&self, init: impl Init<T, E>, flags: Flags) -> Result<CacheBox<'_, T>>
+    where
+        Error: From<E>,
+    {
+        self.init_raw(init, flags)
+            .map_err(|e| e.map_or(ENOMEM, Error::from))
+    }
+
+    /// Allocates an object and initialises it in place with `init`, pinned: it never moves
+    /// until it is dropped, so it may hold a `Mutex`, a `SpinLock` or a list head.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use kernel::{new_mutex, sync::Mutex};
+    /// use rust_mempool::slab::{CacheFlags, KmemCache};
+    ///
+    /// #[pin_data]
+    /// struct Counter {
+    ///     #[pin]
+    ///     value: Mutex<u64>,
+    /// }
+    ///
+    /// let cache = KmemCache::<Counter>::new(c_str!("doc_pinned"), CacheFlags::NONE)?;
+    /// let counter = cache.pin_init(pin_init!(Counter { value <- new_mutex!(0) }), GFP_KERNEL)?;
+    /// *counter.value.lock() += 1;
+    /// assert_eq!(*counter.value.lock(), 1);
+    /// # Ok::<(), Error>(())
+    /// ```
+    pub fn pin_init<E>(&self, init: impl PinInit<T, E>, flags: Flags) -> Result<Pin<CacheBox<'_, T>>>
+    where
+        Error: From<E>,
+    {
+        self.pin_init_raw(init, flags)
+            .map_err(|e| e.map_or(ENOMEM, Error::from))
+    }
+
+    /// Like [`Self::pin_init`], returning the initialiser's own error type.
+    pub fn try_pin_init<E>(
+        &self,
+        init: impl PinInit<T, E>,
+        flags: Flags,
+    ) -> Result<Pin<CacheBox<'_, T>>, E>
+    where
+        E: From<AllocError>,
+    {
+        self.pin_init_raw(init, flags)
+            .map_err(|e| e.unwrap_or_else(|| AllocError.into()))
+    }
+
+    /// Allocates and runs `init`; `Err(None)` means no memory, `Err(Some(e))` that `init` failed.
+    fn init_raw<E>(&self, init: impl Init<T, E>, flags: Flags) -> Result<CacheBox<'_, T>, Option<E>> {
+        let ptr = self.alloc_uninit(flags).map_err(|_| None)?.cast::<T>();
+        // SAFETY: `ptr` is valid for writes of a `T`, aligned and unused by anything else.
+        match unsafe { init.__init(ptr.as_ptr()) } {
+            // INVARIANT: `ptr` came from `self` and `__init` initialised it.
+            Ok(()) => Ok(CacheBox { ptr, cache: self }),
+            Err(e) => {
+                // SAFETY: `ptr` came from `alloc_uninit` and `__init` failed, so it holds
+                // nothing to drop and is not used again.
+                unsafe { self.free_uninit(ptr) };
+                Err(Some(e))
+            }
+        }
+    }
+
+    /// The pinned form of [`Self::init_raw`].
+    fn pin_init_raw<E>(
+        &self,
+        init: impl PinInit<T, E>,
+        flags: Flags,
+    ) -> Result<Pin<CacheBox<'_, T>>, Option<E>> {
+        let ptr = self.alloc_uninit(flags).map_err(|_| None)?.cast::<T>();
+        // SAFETY: `ptr` is valid for writes of a `T`, aligned, and will not move: it is only
+        // ever exposed below through `Pin`.
+        match unsafe { init.__pinned_init(ptr.as_ptr()) } {
+            Ok(()) => {
+                // INVARIANT: `ptr` came from `self` and `__pinned_init` initialised it.
+                let b = CacheBox { ptr, cache: self };
+                // SAFETY: `CacheBox` never moves its object and frees it only after dropping
+                // it in place; the object is reached through this `Pin` only.
+                Ok(unsafe { Pin::new_unchecked(b) })
+            }
+            Err(e) => {
+                // SAFETY: `ptr` came from `alloc_uninit` and `__pinned_init` failed, so it
+                // holds nothing to drop and is not used again.
+                unsafe { self.free_uninit(ptr) };
+                Err(Some(e))
+            }
+        }
+    }
+
+    /// Allocates `nr` objects in one call (`kmem_cache_alloc_bulk()`), the `i`-th holding
+    /// `init(i)`. All or nothing: on failure nothing is allocated and `ENOMEM` is returned.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rust_mempool::slab::{CacheFlags, KmemCache};
+    ///
+    /// let cache = KmemCache::<u32>::new(c_str!("doc_bulk"), CacheFlags::NONE)?;
+    /// let objs = cache.alloc_bulk(16, GFP_KERNEL, |i| i as u32 * 2)?;
+    /// assert_eq!(objs.len(), 16);
+    /// assert_eq!(objs.get(5).copied(), Some(10));
+    /// assert_eq!(cache.stats().live, 16);
+    /// drop(objs);
+    /// assert_eq!(cache.stats().frees, 16);
+    /// # Ok::<(), Error>(())
+    /// ```
+    pub fn alloc_bulk(
+        &self,
+        nr: usize,
+        flags: Flags,
+        mut init: impl FnMut(usize) -> T,
+    ) -> Result<BulkBox<'_, T>> {
+        // The array of pointers itself comes from kmalloc; it must not be zeroed twice.
+        let mut ptrs = KVec::<*mut T>::with_capacity(nr, flags & !__GFP_ZERO)?;
+        if nr > 0 {
+            // SAFETY: the cache and counters are live by the type invariant; `ptrs` has room
+            // for `nr` pointers.
+            let got = unsafe {
+                ffi::rmp_cache_alloc_bulk(
+                    self.cache.as_ptr(),
+                    self.stats.as_ptr(),
+                    flags::gfp(flags),
+                    nr,
+                    ptrs.as_mut_ptr().cast(),
+                )
+            };
+            if got != nr {
+                return Err(ENOMEM);
+            }
+            for i in 0..nr {
+                // SAFETY: `rmp_cache_alloc_bulk` wrote `nr` valid object pointers to `ptrs`.
+                let obj = unsafe { *ptrs.as_ptr().add(i) };
+                // SAFETY: `obj` is an unused object of this cache, valid for writes of a `T`.
+                unsafe { obj.write(init(i)) };
+            }
+            // SAFETY: the first `nr` elements were written above and capacity is `nr`.
+            unsafe { ptrs.set_len(nr) };
+        }
+        // INVARIANT: every pointer in `ptrs` is an initialised object of `self`.
+        Ok(BulkBox::new(ptrs, self))
+    }
+
+    /// Gives back `ptrs`, already dropped, in one call.
+    ///
+    /// # Safety
+    ///
+    /// Every element of `ptrs` came from this cache, holds nothing to drop and is not used again.
+    pub(crate) unsafe fn free_bulk_raw(&self, ptrs: &mut [*mut T]) {
+        // SAFETY: by the type invariant and the safety requirements.
+        unsafe {
+            ffi::rmp_cache_free_bulk(
+                self.cache.as_ptr(),
+                self.stats.as_ptr(),
+                ptrs.len(),
+                ptrs.as_mut_ptr().cast(),
+            )
+        };
+    }
+}
+
+impl<T> Drop for KmemCache<T> {
+    fn drop(&mut self) {
+        // SAFETY: no `CacheBox` borrows `self` any more. `rmp_cache_destroy` takes ownership of
+        // the cache and the counters, which `self` owns by the type invariant and never touches
+        // again (`stats` is `ManuallyDrop`), and destroys both, or leaks both if objects remain.
+        unsafe {
+            ffi::rmp_cache_destroy(self.cache.as_ptr(), self.stats.as_ptr(), self.name.as_char_ptr())
+        };
+    }
+}
+
+/// An object of a [`KmemCache`], which it goes back to when dropped.
+///
+/// It borrows the cache it came from, so it can neither outlive the cache nor be freed into
+/// another one; `T`'s destructor runs exactly once, on drop.
+///
+/// # Invariants
+///
+/// `ptr` is an object allocated from `cache`, holds an initialised `T`, and is owned by this box.
+pub struct CacheBox<'a, T> {
+    ptr: NonNull<T>,
+    cache: &'a KmemCache<T>,
+}
+
+// SAFETY: a `CacheBox` owns its `T` like a `Box`: sending it sends the `T`. The cache reference
+// it holds is `Send` because `KmemCache<T>` is `Sync`.
+unsafe impl<T: Send> Send for CacheBox<'_, T> {}
+// SAFETY: `&CacheBox` only gives `&T`.
+unsafe impl<T: Sync> Sync for CacheBox<'_, T> {}
+
+impl<'a, T> CacheBox<'a, T> {
+    /// The cache this object belongs to.
+    pub fn cache(this: &Self) -> &'a KmemCache<T> {
+        this.cache
+    }
+
+    /// Moves the value out and gives the memory back to the cache.
+    pub fn into_inner(this: Self) -> T {
+        let this = core::mem::ManuallyDrop::new(this);
+        // SAFETY: by the type invariant `ptr` holds an initialised `T`, read once here; the
+        // box is not dropped, so the value is not dropped twice.
+        let value = unsafe { this.ptr.as_ptr().read() };
+        // SAFETY: `ptr` came from `cache`; its value was moved out and it is not used again.
+        unsafe { this.cache.free_uninit(this.ptr) };
+        value
+    }
+}
+
+impl<T> Deref for CacheBox<'_, T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        // SAFETY: by the type invariant `ptr` is valid and initialised for as long as `self`.
+        unsafe { self.ptr.as_ref() }
+    }
+}
+
+impl<T> DerefMut for CacheBox<'_, T> {
+    fn deref_mut(&mut self) -> &mut T {
+        // SAFETY: as for `deref`, and `&mut self` makes the access unique.
+        unsafe { self.ptr.as_mut() }
+    }
+}
+
+impl<T> Drop for CacheBox<'_, T> {
+    fn drop(&mut self) {
+        // SAFETY: by the type invariant `ptr` holds a `T`, dropped here once.
+        unsafe { core::ptr::drop_in_place(self.ptr.as_ptr()) };
+        // SAFETY: `ptr` came from `cache`, its value was dropped just now and it is not used
+        // again.
+        unsafe { self.cache.free_uninit(self.ptr) };
+    }
+}

@@ -1,0 +1,220 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Module-lifetime caches, usable as a [`kernel::alloc::Allocator`] by `Box<T, A>`.
+
+use super::{ffi, flags, CacheFlags, CacheStats};
+use core::{alloc::Layout, marker::PhantomData, ptr::NonNull, sync::atomic::AtomicPtr};
+use kernel::{
+    alloc::{AllocError, Flags},
+    bindings,
+    error::to_result,
+    prelude::*,
+};
+
+/// The static state behind a module-lifetime cache. Declare one with
+/// [`kmem_cache_allocator!`](crate::kmem_cache_allocator), not by hand.
+///
+/// It matches the C `struct rmp_slot` in `slab/cache.c` field for field: C code reads and
+/// writes it (with `READ_ONCE`, `WRITE_ONCE` and RCU), Rust code only passes its address, and
+/// `AtomicPtr<T>` has the same in-memory representation as `*mut T`.
+#[repr(C)]
+pub struct CacheSlot {
+    alloc: AtomicPtr<bindings::kmem_cache>,
+    cache: AtomicPtr<bindings::kmem_cache>,
+    stats: AtomicPtr<ffi::RmpStats>,
+    name: AtomicPtr<kernel::ffi::c_char>,
+}
+
+impl CacheSlot {
+    /// An empty slot: allocations fail until it is registered.
+    #[allow(clippy::new_without_default)]
+    pub const fn new() -> Self {
+        Self {
+            alloc: AtomicPtr::new(core::ptr::null_mut()),
+            cache: AtomicPtr::new(core::ptr::null_mut()),
+            stats: AtomicPtr::new(core::ptr::null_mut()),
+            name: AtomicPtr::new(core::ptr::null_mut()),
+        }
+    }
+
+    fn as_ptr(&self) -> *mut Self {
+        core::ptr::from_ref(self).cast_mut()
+    }
+}
+
+/// A module-lifetime cache: a zero-sized type naming a static [`CacheSlot`], for objects of
+/// type [`StaticCache::Object`].
+///
+/// Implemented by [`kmem_cache_allocator!`](crate::kmem_cache_allocator), which also makes the
+/// type an [`Allocator`](kernel::alloc::Allocator), so `Box<Object, Self>` allocates from the
+/// cache and frees into it.
+pub trait StaticCache: Sized + 'static {
+    /// The type the cache is sized and aligned for.
+    type Object;
+    /// The cache's name, shown in `/proc/slabinfo`.
+    const NAME: &'static CStr;
+
+    /// The static state of this cache.
+    fn slot() -> &'static CacheSlot;
+
+    /// Creates the cache. Allocations through `Self` succeed from now until the returned
+    /// [`Registration`] is dropped. `EBUSY` if it is registered already; otherwise the same
+    /// errors as [`KmemCache::new`](super::KmemCache::new).
+    fn register(flags: CacheFlags) -> Result<Registration<Self>> {
+        super::cache::check_name(Self::NAME)?;
+        let (size, align) = super::cache::object_layout::<Self::Object>()?;
+        // SAFETY: the slot is a static that C accesses with the agreed layout; `NAME` is a
+        // NUL-terminated string that lives forever, as the cache keeps it.
+        to_result(unsafe {
+            ffi::rmp_slot_init(Self::slot().as_ptr(), Self::NAME.as_char_ptr(), size, align, flags.bits())
+        })?;
+        Ok(Registration(PhantomData))
+    }
+}
+
+/// Keeps a [`StaticCache`] registered; dropping it takes the cache away.
+///
+/// Keep it in the module's state, declared after every field that holds objects of the cache,
+/// so that it drops last. When dropped it stops new allocations, waits for an RCU grace period
+/// so that no allocation is still on its way into the cache, and destroys the cache if no object
+/// is live; if one is (a leaked `Box`), it leaks the cache instead and logs an error, so that the
+/// object stays valid and can still be freed.
+///
+/// # Invariants
+///
+/// `C::slot()` was registered by the `register()` that made this value, and only this value
+/// unregisters it.
+pub struct Registration<C: StaticCache>(PhantomData<C>);
+
+impl<C: StaticCache> Registration<C> {
+    /// The cache's usage counters.
+    pub fn stats(&self) -> CacheStats {
+        let mut snap = ffi::RmpStatsSnapshot::default();
+        // SAFETY: by the type invariant the slot is registered, so its counters are live.
+        unsafe { ffi::rmp_slot_read(C::slot().as_ptr(), &mut snap) };
+        snap.into()
+    }
+}
+
+impl<C: StaticCache> Drop for Registration<C> {
+    fn drop(&mut self) {
+        // SAFETY: by the type invariant the slot is registered and this is its one unregistration.
+        unsafe { ffi::rmp_slot_exit(C::slot().as_ptr()) };
+    }
+}
+
+/// Whether memory for `layout` fits in one object of `C`.
+fn fits<C: StaticCache>(layout: Layout) -> bool {
+    layout.size() <= core::mem::size_of::<C::Object>() && layout.align() <= core::mem::align_of::<C::Object>()
+}
+
+/// [`Allocator::realloc`](kernel::alloc::Allocator::realloc) for the static cache `C`.
+///
+/// A cache has one object size: allocations that fit in an object come from the cache, larger
+/// or more aligned ones fail, and an object is never grown. Zero-sized requests get a dangling
+/// pointer and free nothing, as [`Allocator`](kernel::alloc::Allocator) requires.
+///
+/// # Safety
+///
+/// The safety requirements of `Allocator::realloc`, with `C` as the allocator.
+#[doc(hidden)]
+pub unsafe fn static_realloc<C: StaticCache>(
+    ptr: Option<NonNull<u8>>,
+    layout: Layout,
+    old_layout: Layout,
+    flags: Flags,
+) -> Result<NonNull<[u8]>, AllocError> {
+    let slot = C::slot().as_ptr();
+    // A pointer with a zero-sized old layout is not ours: treat it as no pointer.
+    let old = ptr.filter(|_| old_layout.size() != 0);
+    if let Some(p) = old {
+        if layout.size() == 0 {
+            // SAFETY: by the safety requirements `p` is a live object of `C`, which the caller
+            // gives back here and does not use again.
+            unsafe { ffi::rmp_slot_free(slot, p.as_ptr().cast()) };
+        } else if fits::<C>(layout) {
+            // The object is already as large as it can be: keep it.
+            return Ok(NonNull::slice_from_raw_parts(p, core::mem::size_of::<C::Object>()));
+        } else {
+            return Err(AllocError);
+        }
+    }
+    if layout.size() == 0 {
+        // A `Layout`'s alignment is never zero, so this is a non-null, aligned dangling pointer.
+        let dangling = NonNull::new(layout.align() as *mut u8).ok_or(AllocError)?;
+        return Ok(NonNull::slice_from_raw_parts(dangling, 0));
+    }
+    if !fits::<C>(layout) {
+        return Err(AllocError);
+    }
+    // SAFETY: the slot is a static with the layout C expects; an unregistered slot fails the
+    // allocation.
+    let obj = unsafe { ffi::rmp_slot_alloc(slot, flags::gfp(flags)) };
+    let obj = NonNull::new(obj.cast::<u8>()).ok_or(AllocError)?;
+    Ok(NonNull::slice_from_raw_parts(obj, core::mem::size_of::<C::Object>()))
+}
+
+/// Declares a module-lifetime cache for objects of a type, usable as an allocator.
+///
+/// `kmem_cache_allocator!(pub Name: Type = c_str!("name"));` declares the zero-sized type
+/// `Name`, implements [`StaticCache`] and [`Allocator`](kernel::alloc::Allocator) for it, and
+/// gives it a static [`CacheSlot`]. Register it with `Name::register(flags)` in module init.
+///
+/// # Examples
+///
+/// ```
+/// use kernel::alloc::Box;
+/// use rust_mempool::slab::{CacheFlags, StaticCache};
+///
+/// struct Request {
+///     sector: u64,
+/// }
+///
+/// rust_mempool::kmem_cache_allocator!(RequestCache: Request = c_str!("doc_static_request"));
+///
+/// let registration = RequestCache::register(CacheFlags::HWCACHE_ALIGN)?;
+/// let req = Box::<Request, RequestCache>::new(Request { sector: 4 }, GFP_KERNEL)?;
+/// assert_eq!(req.sector, 4);
+/// assert_eq!(registration.stats().live, 1);
+/// drop(req);
+/// assert_eq!(registration.stats().live, 0);
+/// # Ok::<(), Error>(())
+/// ```
+#[macro_export]
+macro_rules! kmem_cache_allocator {
+    ($(#[$meta:meta])* $vis:vis $name:ident: $ty:ty = $cname:expr $(;)?) => {
+        $(#[$meta])*
+        $vis struct $name;
+
+        impl $crate::slab::StaticCache for $name {
+            type Object = $ty;
+            const NAME: &'static $crate::slab::macro_deps::CStr = $cname;
+
+            fn slot() -> &'static $crate::slab::CacheSlot {
+                static SLOT: $crate::slab::CacheSlot = $crate::slab::CacheSlot::new();
+                &SLOT
+            }
+        }
+
+        // SAFETY: `realloc` is `static_realloc`, whose allocations are objects of this type's
+        // one cache: they stay valid until freed through this type (the cache is not destroyed
+        // while any is live), any of them may be passed to any function of this type, and it
+        // keeps the guarantees of `Allocator::realloc` (size, alignment, contents, failure).
+        unsafe impl $crate::slab::macro_deps::Allocator for $name {
+            #[inline]
+            unsafe fn realloc(
+                ptr: ::core::option::Option<::core::ptr::NonNull<u8>>,
+                layout: ::core::alloc::Layout,
+                old_layout: ::core::alloc::Layout,
+                flags: $crate::slab::macro_deps::Flags,
+            ) -> ::core::result::Result<
+                ::core::ptr::NonNull<[u8]>,
+                $crate::slab::macro_deps::AllocError,
+            > {
+                // SAFETY: the caller upholds `realloc`'s requirements, which are
+                // `static_realloc`'s.
+                unsafe { $crate::slab::static_realloc::<Self>(ptr, layout, old_layout, flags) }
+            }
+        }
+    };
+}

@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Usage counters of a cache.
+
+use super::ffi;
+use core::ptr::NonNull;
+use kernel::prelude::*;
+
+/// A snapshot of a cache's usage counters.
+///
+/// Counters are kept per CPU and summed when read: each is exact when no
+/// allocation or free runs at the time of the read. `peak` is exact when one
+/// CPU does all allocations; otherwise it may miss a short-lived peak by less
+/// than 64 objects per other CPU (see `slab/stats.c`).
+///
+/// # Examples
+///
+/// ```
+/// use rust_mempool::slab::{CacheFlags, KmemCache};
+///
+/// let cache = KmemCache::<u64>::new(c_str!("doc_stats"), CacheFlags::NONE)?;
+/// let a = cache.alloc(1, GFP_KERNEL)?;
+/// drop(a);
+/// let stats = cache.stats();
+/// assert_eq!((stats.allocs, stats.frees, stats.live, stats.peak), (1, 1, 0, 1));
+/// # Ok::<(), Error>(())
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
+pub struct CacheStats {
+    /// Objects handed out.
+    pub allocs: u64,
+    /// Objects given back.
+    pub frees: u64,
+    /// Objects handed out and not yet given back.
+    pub live: u64,
+    /// The highest `live` seen.
+    pub peak: u64,
+    /// Allocation calls that failed (a failed bulk allocation counts once).
+    pub failures: u64,
+}
+
+impl From<ffi::RmpStatsSnapshot> for CacheStats {
+    fn from(s: ffi::RmpStatsSnapshot) -> Self {
+        Self {
+            allocs: s.allocs,
+            frees: s.frees,
+            live: s.live,
+            peak: s.peak,
+            failures: s.failures,
+        }
+    }
+}
+
+/// Owned per-CPU counters.
+///
+/// # Invariants
+///
+/// `self.0` points to counters made by `rmp_stats_create()` and owned by this object, unless
+/// it is held in a `ManuallyDrop` whose owner hands it to a C function that frees it.
+pub(crate) struct Stats(NonNull<ffi::RmpStats>);
+
+impl Stats {
+    pub(crate) fn new() -> Result<Self> {
+        // SAFETY: `rmp_stats_create` has no preconditions.
+        let raw = unsafe { ffi::rmp_stats_create() };
+        // INVARIANT: a non-null result is a fresh set of counters that nobody else owns.
+        Ok(Self(NonNull::new(raw).ok_or(ENOMEM)?))
+    }
+
+    pub(crate) fn as_ptr(&self) -> *mut ffi::RmpStats {
+        self.0.as_ptr()
+    }
+
+    pub(crate) fn read(&self) -> CacheStats {
+        let mut snap = ffi::RmpStatsSnapshot::default();
+        // SAFETY: `self.0` is valid by the type invariant; `snap` is a valid place to write.
+        unsafe { ffi::rmp_stats_read(self.0.as_ptr(), &mut snap) };
+        snap.into()
+    }
+}
+
+impl Drop for Stats {
+    fn drop(&mut self) {
+        // SAFETY: by the type invariant this object owns the counters and drops them only once.
+        unsafe { ffi::rmp_stats_destroy(self.0.as_ptr()) };
+    }
+}
+
+// SAFETY: the counters are only updated through `this_cpu` operations and read with
+// `READ_ONCE`, from any thread: `Stats` has no thread affinity.
+unsafe impl Send for Stats {}
+// SAFETY: all shared access (`read`, `as_ptr` for the C accounting) is safe from any thread
+// at once, as above.
+unsafe impl Sync for Stats {}
