@@ -3,7 +3,8 @@
 # build (or reuse) each kernel flavour, build the modules against it, pack an
 # initramfs, boot it, and judge the serial log.
 #   run:  load the module, show its stats, unload it (first flavour only).
-#   test: run every selftest, print TAP and "N passed, N failed, N skipped".
+#   test: the compile-fail checks (on the host), then every selftest in each
+#         flavour; print TAP and "N passed, N failed, N skipped".
 source "$(dirname "$0")/lib.sh"
 
 mode=$1
@@ -15,8 +16,19 @@ mkdir -p "$logdir"
 "$RMP_ROOT/qemu/setup.sh"
 
 passed=0 failed=0 skipped=0
+compile_checked=
 for flavour in $flavours; do
 	kdir=$("$RMP_ROOT/qemu/kernel.sh" "$flavour")
+
+	if [ "$mode" = test ] && [ -z "$compile_checked" ]; then
+		step "compile-fail checks of slab/ against $flavour kernel"
+		result=$("$RMP_ROOT/selftests/compile_fail/run.sh" "$kdir")
+		echo "$result"
+		p=$(echo "$result" | grep -c '^ok - ' || true)
+		f=$(echo "$result" | grep -c '^not ok - ' || true)
+		passed=$((passed + p)) failed=$((failed + f))
+		compile_checked=1
+	fi
 
 	step "building rust_mempool.ko against $flavour kernel"
 	"$RMP_ROOT/qemu/module.sh" "$kdir"
