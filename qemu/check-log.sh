@@ -20,7 +20,7 @@ awk -v fl="$flavour" '
 }
 /^RMP-DONE rc=/ { done = 1; rc = substr($0, 13) + 0 }
 # What the kernel says when something is wrong, whatever the test said.
-/BUG: |WARNING: |Oops: |general protection fault|Kernel panic|UBSAN: |unreferenced object 0x|BUG [^ ]+ \((Not t|T)ainted|INFO: (task .* blocked|possible|rcu)|Slab cache still has objects/ {
+/BUG: |WARNING: |Oops: |general protection fault|Kernel panic|UBSAN: |unreferenced object 0x|BUG [^ ]+ \((Not t|T)ainted|INFO: (task .* blocked|possible|rcu)|Slab cache still has objects|still has [0-9]+ objects; leaking it/ {
 	finding = $0; sub(/^\[[^]]*\] */, "", finding)
 	if (!(finding in seen)) {
 		seen[finding] = 1; failed++

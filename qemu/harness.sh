@@ -28,6 +28,20 @@ for flavour in $flavours; do
 		f=$(echo "$result" | grep -c '^not ok - ' || true)
 		passed=$((passed + p)) failed=$((failed + f))
 		compile_checked=1
+
+		# rustfmt with the kernel's own settings, over both crate roots
+		# and every file they include.
+		if rustfmt_out=$(/usr/bin/rustfmt --edition 2021 --check \
+			--config-path "$kdir/source/.rustfmt.toml" \
+			"$RMP_ROOT/rust_mempool.rs" \
+			"$RMP_ROOT/selftests/kernel/rust_mempool_selftests.rs" 2>&1); then
+			echo "ok - lint: rustfmt --check"
+			passed=$((passed + 1))
+		else
+			echo "not ok - lint: rustfmt --check"
+			echo "$rustfmt_out" | grep '^Diff in' | sed 's/^/# /'
+			failed=$((failed + 1))
+		fi
 	fi
 
 	step "building rust_mempool.ko against $flavour kernel"

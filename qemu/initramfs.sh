@@ -8,7 +8,7 @@ shift
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 
-mkdir -p "$stage"/{bin,sbin,dev,proc,sys,tmp,modules,guest,selftests}
+mkdir -p "$stage"/{bin,sbin,usr/bin,usr/sbin,dev,proc,sys,tmp,modules,guest,selftests}
 cp /bin/busybox "$stage/bin/busybox"
 # /init is a script: its interpreter must exist before busybox --install runs.
 ln -s busybox "$stage/bin/sh"

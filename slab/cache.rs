@@ -115,7 +115,8 @@ impl<T> KmemCache<T> {
         let (size, align) = object_layout::<T>()?;
         let stats = Stats::new()?;
         // SAFETY: `name` is a NUL-terminated string that lives forever, as the cache keeps it.
-        let raw = unsafe { ffi::rmp_kmem_cache_create(name.as_char_ptr(), size, align, flags.bits()) };
+        let raw =
+            unsafe { ffi::rmp_kmem_cache_create(name.as_char_ptr(), size, align, flags.bits()) };
         let cache = NonNull::new(raw).ok_or(ENOMEM)?;
         // INVARIANT: `cache` was just created for `T`'s size and alignment; nothing was
         // allocated from it yet, so `stats` counts every object.
@@ -148,6 +149,12 @@ impl<T> KmemCache<T> {
         self.stats.read()
     }
 
+    /// The C cache and its counters, for C code that allocates from it with the accounting of
+    /// `slab/cache.c`; both stay valid for as long as `self`.
+    pub(crate) fn as_raw(&self) -> (*mut bindings::kmem_cache, *mut ffi::RmpStats) {
+        (self.cache.as_ptr(), self.stats.as_ptr())
+    }
+
     /// Allocates uninitialised memory for one `T`, counted in the statistics.
     fn alloc_uninit(&self, flags: Flags) -> Result<NonNull<MaybeUninit<T>>, AllocError> {
         // SAFETY: `self.cache` and `self.stats` are live by the type invariant.
@@ -166,7 +173,13 @@ impl<T> KmemCache<T> {
     pub(crate) unsafe fn free_uninit(&self, ptr: NonNull<T>) {
         // SAFETY: by the type invariant the cache and counters are live; by the safety
         // requirements `ptr` is an object of this cache that nobody uses any more.
-        unsafe { ffi::rmp_cache_free(self.cache.as_ptr(), self.stats.as_ptr(), ptr.as_ptr().cast()) };
+        unsafe {
+            ffi::rmp_cache_free(
+                self.cache.as_ptr(),
+                self.stats.as_ptr(),
+                ptr.as_ptr().cast(),
+            )
+        };
     }
 
     /// Allocates an object and moves `value` into it. Fails with `ENOMEM`.
@@ -259,7 +272,11 @@ impl<T> KmemCache<T> {
     /// assert_eq!(*counter.value.lock(), 1);
     /// # Ok::<(), Error>(())
     /// ```
-    pub fn pin_init<E>(&self, init: impl PinInit<T, E>, flags: Flags) -> Result<Pin<CacheBox<'_, T>>>
+    pub fn pin_init<E>(
+        &self,
+        init: impl PinInit<T, E>,
+        flags: Flags,
+    ) -> Result<Pin<CacheBox<'_, T>>>
     where
         Error: From<E>,
     {
@@ -281,7 +298,11 @@ impl<T> KmemCache<T> {
     }
 
     /// Allocates and runs `init`; `Err(None)` means no memory, `Err(Some(e))` that `init` failed.
-    fn init_raw<E>(&self, init: impl Init<T, E>, flags: Flags) -> Result<CacheBox<'_, T>, Option<E>> {
+    fn init_raw<E>(
+        &self,
+        init: impl Init<T, E>,
+        flags: Flags,
+    ) -> Result<CacheBox<'_, T>, Option<E>> {
         let ptr = self.alloc_uninit(flags).map_err(|_| None)?.cast::<T>();
         // SAFETY: `ptr` is valid for writes of a `T`, aligned and unused by anything else.
         match unsafe { init.__init(ptr.as_ptr()) } {
@@ -399,7 +420,11 @@ impl<T> Drop for KmemCache<T> {
         // the cache and the counters, which `self` owns by the type invariant and never touches
         // again (`stats` is `ManuallyDrop`), and destroys both, or leaks both if objects remain.
         unsafe {
-            ffi::rmp_cache_destroy(self.cache.as_ptr(), self.stats.as_ptr(), self.name.as_char_ptr())
+            ffi::rmp_cache_destroy(
+                self.cache.as_ptr(),
+                self.stats.as_ptr(),
+                self.name.as_char_ptr(),
+            )
         };
     }
 }

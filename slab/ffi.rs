@@ -39,8 +39,11 @@ extern "C" {
         align: u32,
         flags: u32,
     ) -> *mut kmem_cache;
-    pub(crate) fn rmp_cache_alloc(s: *mut kmem_cache, stats: *mut RmpStats, gfp: gfp_t)
-        -> *mut c_void;
+    pub(crate) fn rmp_cache_alloc(
+        s: *mut kmem_cache,
+        stats: *mut RmpStats,
+        gfp: gfp_t,
+    ) -> *mut c_void;
     pub(crate) fn rmp_cache_free(s: *mut kmem_cache, stats: *mut RmpStats, obj: *mut c_void);
     pub(crate) fn rmp_cache_alloc_bulk(
         s: *mut kmem_cache,

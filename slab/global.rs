@@ -66,7 +66,13 @@ pub trait StaticCache: Sized + 'static {
         // SAFETY: the slot is a static that C accesses with the agreed layout; `NAME` is a
         // NUL-terminated string that lives forever, as the cache keeps it.
         to_result(unsafe {
-            ffi::rmp_slot_init(Self::slot().as_ptr(), Self::NAME.as_char_ptr(), size, align, flags.bits())
+            ffi::rmp_slot_init(
+                Self::slot().as_ptr(),
+                Self::NAME.as_char_ptr(),
+                size,
+                align,
+                flags.bits(),
+            )
         })?;
         Ok(Registration(PhantomData))
     }
@@ -87,6 +93,13 @@ pub trait StaticCache: Sized + 'static {
 pub struct Registration<C: StaticCache>(PhantomData<C>);
 
 impl<C: StaticCache> Registration<C> {
+    /// The size slab gives each object, after alignment and its own metadata.
+    pub fn aligned_size(&self) -> usize {
+        let cache = C::slot().cache.load(core::sync::atomic::Ordering::Relaxed);
+        // SAFETY: by the type invariant the slot is registered, so `cache` is a live cache.
+        unsafe { bindings::kmem_cache_size(cache) as usize }
+    }
+
     /// The cache's usage counters.
     pub fn stats(&self) -> CacheStats {
         let mut snap = ffi::RmpStatsSnapshot::default();
@@ -105,7 +118,8 @@ impl<C: StaticCache> Drop for Registration<C> {
 
 /// Whether memory for `layout` fits in one object of `C`.
 fn fits<C: StaticCache>(layout: Layout) -> bool {
-    layout.size() <= core::mem::size_of::<C::Object>() && layout.align() <= core::mem::align_of::<C::Object>()
+    layout.size() <= core::mem::size_of::<C::Object>()
+        && layout.align() <= core::mem::align_of::<C::Object>()
 }
 
 /// [`Allocator::realloc`](kernel::alloc::Allocator::realloc) for the static cache `C`.
@@ -134,7 +148,10 @@ pub unsafe fn static_realloc<C: StaticCache>(
             unsafe { ffi::rmp_slot_free(slot, p.as_ptr().cast()) };
         } else if fits::<C>(layout) {
             // The object is already as large as it can be: keep it.
-            return Ok(NonNull::slice_from_raw_parts(p, core::mem::size_of::<C::Object>()));
+            return Ok(NonNull::slice_from_raw_parts(
+                p,
+                core::mem::size_of::<C::Object>(),
+            ));
         } else {
             return Err(AllocError);
         }
@@ -151,7 +168,10 @@ pub unsafe fn static_realloc<C: StaticCache>(
     // allocation.
     let obj = unsafe { ffi::rmp_slot_alloc(slot, flags::gfp(flags)) };
     let obj = NonNull::new(obj.cast::<u8>()).ok_or(AllocError)?;
-    Ok(NonNull::slice_from_raw_parts(obj, core::mem::size_of::<C::Object>()))
+    Ok(NonNull::slice_from_raw_parts(
+        obj,
+        core::mem::size_of::<C::Object>(),
+    ))
 }
 
 /// Declares a module-lifetime cache for objects of a type, usable as an allocator.

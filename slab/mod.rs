@@ -79,6 +79,7 @@ mod stats;
 
 pub use bulk::BulkBox;
 pub use cache::{CacheBox, KmemCache};
+pub(crate) use flags::gfp;
 pub use flags::CacheFlags;
 pub use global::{static_realloc, CacheSlot, Registration, StaticCache};
 pub use stats::CacheStats;

@@ -10,18 +10,24 @@
 
 #include "failslab.h"
 
-int rmp_test_failslab(const char *cache, bool on)
+static int rmp_test_write(const char *path, const char *value)
 {
-	char path[96];
 	struct file *f;
 	loff_t pos = 0;
 	ssize_t n;
 
-	snprintf(path, sizeof(path), "/sys/kernel/slab/%s/failslab", cache);
 	f = filp_open(path, O_WRONLY, 0);
 	if (IS_ERR(f))
 		return PTR_ERR(f);
-	n = kernel_write(f, on ? "1" : "0", 1, &pos);
+	n = kernel_write(f, value, strlen(value), &pos);
 	filp_close(f, NULL);
 	return n < 0 ? n : 0;
+}
+
+int rmp_test_failslab(const char *cache, bool on)
+{
+	char path[96];
+
+	snprintf(path, sizeof(path), "/sys/kernel/slab/%s/failslab", cache);
+	return rmp_test_write(path, on ? "1" : "0");
 }

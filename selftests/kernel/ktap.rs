@@ -73,7 +73,11 @@ pub(crate) fn run_suite(suite: &str, tests: &[(&str, fn() -> TestResult)]) -> us
             Err(f) => {
                 failed += 1;
                 pr_info!("rmp-ktap: not ok - {}: {}\n", suite, name);
-                pr_info!("rmp-ktap: #   at {}:{}\n", f.location.file(), f.location.line());
+                pr_info!(
+                    "rmp-ktap: #   at {}:{}\n",
+                    f.location.file(),
+                    f.location.line()
+                );
                 if let Some(e) = f.error {
                     pr_info!("rmp-ktap: #   error {:?}\n", e);
                 }

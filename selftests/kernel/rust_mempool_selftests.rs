@@ -6,11 +6,14 @@
 
 use kernel::prelude::*;
 
+#[path = "../../mempool/mod.rs"]
+pub mod mempool;
 #[path = "../../slab/mod.rs"]
 pub mod slab;
 
 mod failslab;
 mod ktap;
+mod mempool_tests;
 mod slab_tests;
 
 module! {
@@ -25,7 +28,8 @@ struct Selftests;
 
 impl kernel::Module for Selftests {
     fn init(_module: &'static ThisModule) -> Result<Self> {
-        let failed = ktap::run_suite("slab", slab_tests::TESTS);
+        let failed = ktap::run_suite("slab", slab_tests::TESTS)
+            + ktap::run_suite("mempool", mempool_tests::TESTS);
         pr_info!("rmp-ktap: # done, {} failed\n", failed);
         Ok(Selftests)
     }

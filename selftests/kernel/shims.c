@@ -5,3 +5,4 @@
  */
 #include "../../slab/stats.c"
 #include "../../slab/cache.c"
+#include "../../mempool/pool.c"

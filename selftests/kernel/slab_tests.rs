@@ -18,7 +18,10 @@ pub(crate) const TESTS: &[(&str, fn() -> TestResult)] = &[
     ("pin_init_holds_a_mutex", pin_init_mutex),
     ("bulk_alloc_and_free", bulk),
     ("static_cache_box_and_pin_init", static_cache),
-    ("static_cache_refuses_what_does_not_fit", static_cache_limits),
+    (
+        "static_cache_refuses_what_does_not_fit",
+        static_cache_limits,
+    ),
     ("failslab_gives_enomem_and_exact_counts", failslab),
     ("concurrent_alloc_free_on_all_cpus", concurrent),
 ];
@@ -94,7 +97,10 @@ fn into_inner_moves_out() -> TestResult {
 }
 
 fn rejects_bad_input() -> TestResult {
-    check_eq!(KmemCache::<()>::new(c_str!("rmp_t_zst"), CacheFlags::NONE).err(), Some(EINVAL));
+    check_eq!(
+        KmemCache::<()>::new(c_str!("rmp_t_zst"), CacheFlags::NONE).err(),
+        Some(EINVAL)
+    );
     check_eq!(
         KmemCache::<[u8; 8 << 20]>::new(c_str!("rmp_t_huge"), CacheFlags::NONE).err(),
         Some(EINVAL)
@@ -105,10 +111,15 @@ fn rejects_bad_input() -> TestResult {
         c_str!("has/slash"),
         c_str!("a_name_that_is_longer_than_32_bytes"),
     ] {
-        check_eq!(KmemCache::<u32>::new(name, CacheFlags::NONE).err(), Some(EINVAL));
+        check_eq!(
+            KmemCache::<u32>::new(name, CacheFlags::NONE).err(),
+            Some(EINVAL)
+        );
     }
     // The longest name allowed.
-    check!(KmemCache::<u32>::new(c_str!("rmp_t_name_of_exactly_32_bytes_"), CacheFlags::NONE).is_ok());
+    check!(
+        KmemCache::<u32>::new(c_str!("rmp_t_name_of_exactly_32_bytes_"), CacheFlags::NONE).is_ok()
+    );
     Ok(())
 }
 
@@ -134,7 +145,10 @@ fn init_error_returns_memory() -> TestResult {
     let cache = KmemCache::<Pair>::new(c_str!("rmp_t_init"), CacheFlags::NONE)?;
     let ok = cache.init(kernel::try_init!(Pair { a: 1, b: 2 }? Error), GFP_KERNEL)?;
     check_eq!((ok.a, ok.b), (1, 2));
-    let err = cache.init(kernel::try_init!(Pair { a: 1, b: fail_with(EIO)? }? Error), GFP_KERNEL);
+    let err = cache.init(
+        kernel::try_init!(Pair { a: 1, b: fail_with(EIO)? }? Error),
+        GFP_KERNEL,
+    );
     check_eq!(err.err(), Some(EIO));
     // The failed object went back: two allocated, one freed, one live.
     check_eq!(cache.stats(), stats(2, 1, 2, 0));
@@ -167,7 +181,10 @@ fn bulk() -> TestResult {
     if let Some(t) = objs.get_mut(0) {
         t.0 = 100;
     }
-    check_eq!(objs.iter().map(|t| t.0).sum::<u64>(), 100 + 3 * (1..32).sum::<u64>());
+    check_eq!(
+        objs.iter().map(|t| t.0).sum::<u64>(),
+        100 + 3 * (1..32).sum::<u64>()
+    );
     check_eq!(cache.stats(), stats(32, 0, 32, 0));
     drop(objs);
     check_eq!(DROPS.load(Ordering::Relaxed), 32);
@@ -186,8 +203,14 @@ fn static_cache() -> TestResult {
     check!(Box::<u32, SmallCache>::new(1, GFP_KERNEL).is_err());
     let reg = TestCache::register(CacheFlags::HWCACHE_ALIGN)?;
     check_eq!(TestCache::register(CacheFlags::NONE).err(), Some(EBUSY));
-    let a = Box::<Locked, TestCache>::pin_init(pin_init!(Locked { value <- new_mutex!(1) }), GFP_KERNEL)?;
-    let b = Box::<Locked, TestCache>::pin_init(pin_init!(Locked { value <- new_mutex!(2) }), GFP_KERNEL)?;
+    let a = Box::<Locked, TestCache>::pin_init(
+        pin_init!(Locked { value <- new_mutex!(1) }),
+        GFP_KERNEL,
+    )?;
+    let b = Box::<Locked, TestCache>::pin_init(
+        pin_init!(Locked { value <- new_mutex!(2) }),
+        GFP_KERNEL,
+    )?;
     check_eq!(*a.value.lock() + *b.value.lock(), 3);
     check_eq!(reg.stats(), stats(2, 0, 2, 0));
     drop(a);
@@ -196,7 +219,11 @@ fn static_cache() -> TestResult {
     check_eq!(reg.stats(), stats(2, 2, 2, 0));
     drop(reg);
     // Unregistered again: allocation fails cleanly.
-    check!(Box::<Locked, TestCache>::pin_init(pin_init!(Locked { value <- new_mutex!(1) }), GFP_KERNEL).is_err());
+    check!(Box::<Locked, TestCache>::pin_init(
+        pin_init!(Locked { value <- new_mutex!(1) }),
+        GFP_KERNEL
+    )
+    .is_err());
     Ok(())
 }
 
@@ -221,8 +248,14 @@ fn failslab() -> TestResult {
     let _marked = failslab::mark(cache.name())?;
     check_eq!(cache.alloc(1, GFP_KERNEL).err(), Some(ENOMEM));
     check_eq!(cache.stats(), stats(0, 0, 0, 1));
-    check_eq!(cache.alloc_bulk(8, GFP_KERNEL, |i| i as u64).err(), Some(ENOMEM));
-    check_eq!(cache.alloc_zeroed(GFP_ATOMIC | __GFP_NOWARN).err(), Some(ENOMEM));
+    check_eq!(
+        cache.alloc_bulk(8, GFP_KERNEL, |i| i as u64).err(),
+        Some(ENOMEM)
+    );
+    check_eq!(
+        cache.alloc_zeroed(GFP_ATOMIC | __GFP_NOWARN).err(),
+        Some(ENOMEM)
+    );
     check_eq!(cache.stats(), stats(0, 0, 0, 3));
     // Other caches are not affected.
     let other = KmemCache::<u64>::new(c_str!("rmp_t_nofail"), CacheFlags::NONE)?;
@@ -245,6 +278,7 @@ extern "C" fn stress(data: *mut kernel::ffi::c_void, idx: u32) -> kernel::ffi::c
         x ^= x << 13;
         x ^= x >> 7;
         x ^= x << 17;
+        cond_resched();
         let slot = &mut held[(x >> 8) as usize % HELD];
         match slot.take() {
             // Free what this slot held, after checking nobody else wrote to it.
@@ -269,6 +303,20 @@ extern "C" {
         nr: u32,
     ) -> kernel::ffi::c_int;
     fn rmp_num_online_cpus() -> u32;
+    fn rmp_cond_resched();
+}
+
+/// Lets other threads run: the test kernel has no preemption, and busy test threads would
+/// otherwise starve the others on the same CPU.
+pub(crate) fn cond_resched() {
+    // SAFETY: no preconditions; called from kthreads, which may sleep.
+    unsafe { rmp_cond_resched() }
+}
+
+/// The number of online CPUs.
+pub(crate) fn num_online_cpus() -> u32 {
+    // SAFETY: no preconditions.
+    unsafe { rmp_num_online_cpus() }
 }
 
 /// Runs `f` on two threads per online CPU, sharing `data`, and waits for them.
@@ -276,8 +324,7 @@ pub(crate) fn run_threads<T: Sync>(
     f: extern "C" fn(*mut kernel::ffi::c_void, u32) -> kernel::ffi::c_int,
     data: &T,
 ) -> Result<u32> {
-    // SAFETY: no preconditions.
-    let nr = 2 * unsafe { rmp_num_online_cpus() };
+    let nr = 2 * num_online_cpus();
     // SAFETY: `data` outlives the call, which waits for every thread; `T: Sync` makes sharing
     // it between the threads sound.
     let ret = unsafe { rmp_run_threads(f, core::ptr::from_ref(data).cast_mut().cast(), nr) };
@@ -287,8 +334,8 @@ pub(crate) fn run_threads<T: Sync>(
 
 fn concurrent() -> TestResult {
     let cache = KmemCache::<u64>::new(c_str!("rmp_t_concurrent"), CacheFlags::HWCACHE_ALIGN)?;
+    check!(num_online_cpus() >= 2);
     let threads = run_threads(stress, &cache)?;
-    check!(threads >= 2);
     let s = cache.stats();
     check_eq!(s.live, 0);
     check_eq!(s.allocs, s.frees);

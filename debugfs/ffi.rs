@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Declarations of the C shims in `debugfs/files.c`, and the callbacks C calls.
+
+use super::{Command, SeqFile, Show};
+use core::marker::PhantomData;
+use kernel::bindings::seq_file;
+use kernel::ffi::{c_char, c_int, c_void};
+
+/// A C `struct dentry`, only ever used through a pointer.
+#[repr(C)]
+pub(super) struct Dentry {
+    _opaque: [u8; 0],
+}
+
+/// The C `struct rmp_file_ops`.
+#[repr(C)]
+pub(super) struct RmpFileOps {
+    show: unsafe extern "C" fn(*mut seq_file, *const c_void) -> c_int,
+    write: Option<unsafe extern "C" fn(*const c_void, *const c_char, usize) -> c_int>,
+}
+
+extern "C" {
+    pub(super) fn rmp_debugfs_dir(name: *const c_char, parent: *mut Dentry) -> *mut Dentry;
+    pub(super) fn rmp_debugfs_file(
+        name: *const c_char,
+        parent: *mut Dentry,
+        file: *const c_void,
+    ) -> *mut Dentry;
+    pub(super) fn rmp_debugfs_remove(d: *mut Dentry);
+}
+
+/// The callbacks for files of data type `T`.
+pub(super) struct Ops<T>(PhantomData<T>);
+
+impl<T: Show> Ops<T> {
+    pub(super) const SHOW: RmpFileOps = RmpFileOps {
+        show: show::<T>,
+        write: None,
+    };
+}
+
+impl<T: Command> Ops<T> {
+    pub(super) const COMMAND: RmpFileOps = RmpFileOps {
+        show: show::<T>,
+        write: Some(write::<T>),
+    };
+}
+
+/// # Safety
+///
+/// `m` is the `seq_file` of a read in progress and `data` the data of a file made with
+/// `Ops::<T>`: an `Arc<T>` that the tree keeps alive until the file is removed.
+unsafe extern "C" fn show<T: Show>(m: *mut seq_file, data: *const c_void) -> c_int {
+    // SAFETY: by the safety requirements `data` is a live `T`.
+    let data = unsafe { &*data.cast::<T>() };
+    let mut out = SeqFile {
+        m,
+        _p: PhantomData,
+    };
+    match data.show(&mut out) {
+        Ok(()) => 0,
+        Err(_) => kernel::error::code::EINVAL.to_errno(),
+    }
+}
+
+/// # Safety
+///
+/// `data` is as for `show`; `cmd` is valid for `len` bytes during the call.
+unsafe extern "C" fn write<T: Command>(data: *const c_void, cmd: *const c_char, len: usize) -> c_int {
+    // SAFETY: by the safety requirements `data` is a live `T`.
+    let data = unsafe { &*data.cast::<T>() };
+    // SAFETY: by the safety requirements `cmd` is valid for reads of `len` bytes.
+    let cmd = unsafe { core::slice::from_raw_parts(cmd.cast::<u8>(), len) };
+    match data.command(cmd) {
+        Ok(()) => 0,
+        Err(e) => e.to_errno(),
+    }
+}

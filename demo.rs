@@ -1,0 +1,251 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! What `rust_mempool.ko` owns and shows in debugfs: a module-lifetime cache, and a pool
+//! over a cache of its own, each with a control file that allocates and holds objects.
+
+use crate::commands::{self, Cmd, MAX_N};
+use crate::debugfs::{Command, SeqFile, Show};
+use crate::mempool::{Mempool, PoolBox};
+use crate::slab::{CacheFlags, KmemCache, Registration, StaticCache};
+use core::fmt::Write;
+use kernel::{alloc::Box, c_str, new_mutex, prelude::*, sync::Mutex};
+
+/// The objects of the module-lifetime cache: 64 bytes.
+pub(crate) struct Obj {
+    #[allow(dead_code)]
+    id: u64,
+    #[allow(dead_code)]
+    payload: [u8; 56],
+}
+
+crate::kmem_cache_allocator!(pub(crate) ObjCache: Obj = c_str!("rust_mempool_obj"));
+
+/// The module-lifetime cache, and the objects its control file holds.
+#[pin_data]
+pub(crate) struct CacheControl {
+    #[pin]
+    held: Mutex<KVec<Box<Obj, ObjCache>>>,
+    // Declared last, so dropped after `held`: no object outlives the cache's registration.
+    registration: Registration<ObjCache>,
+}
+
+impl CacheControl {
+    pub(crate) fn new() -> impl PinInit<Self, Error> {
+        try_pin_init!(Self {
+            held <- new_mutex!(KVec::new()),
+            registration: ObjCache::register(CacheFlags::HWCACHE_ALIGN)?,
+        }? Error)
+    }
+
+    pub(crate) fn summary(&self, out: &mut SeqFile<'_>) -> core::fmt::Result {
+        let s = self.registration.stats();
+        summary_line(out, "cache", ObjCache::NAME, s.allocs, s.frees, s.live, s.failures)
+    }
+}
+
+impl Show for CacheControl {
+    fn show(&self, out: &mut SeqFile<'_>) -> core::fmt::Result {
+        let s = self.registration.stats();
+        writeln!(out, "name: {}", ObjCache::NAME.to_str().unwrap_or("?"))?;
+        writeln!(out, "object_size: {}", core::mem::size_of::<Obj>())?;
+        writeln!(out, "aligned_size: {}", self.registration.aligned_size())?;
+        cache_lines(out, s.allocs, s.frees, s.live, s.peak, s.failures)?;
+        writeln!(out, "held: {}", self.held.lock().len())
+    }
+}
+
+impl Command for CacheControl {
+    fn command(&self, cmd: &[u8]) -> Result {
+        let mut held = self.held.lock();
+        match commands::parse(cmd)? {
+            Cmd::Alloc(n) => {
+                if held.len() + n > MAX_N {
+                    return Err(EINVAL);
+                }
+                held.reserve(n, GFP_KERNEL)?;
+                for i in 0..n {
+                    let obj = Obj {
+                        id: i as u64,
+                        payload: [0; 56],
+                    };
+                    held.push(Box::new(obj, GFP_KERNEL)?, GFP_KERNEL)?;
+                }
+                Ok(())
+            }
+            Cmd::Free(n) => free_last(&mut held, n),
+            Cmd::Reset => {
+                let all = held.len();
+                free_last(&mut held, all)
+            }
+            Cmd::Resize(_) => Err(EINVAL),
+        }
+    }
+}
+
+/// Drops the last `n` elements of `held`; `EINVAL`, dropping nothing, if there are fewer.
+fn free_last<T>(held: &mut KVec<T>, n: usize) -> Result {
+    let len = held.len();
+    if n > len {
+        return Err(EINVAL);
+    }
+    let keep = len - n;
+    for i in (keep..len).rev() {
+        // SAFETY: `i < len`: element `i` is initialised; it is read out once, and the length is
+        // set below `i` before anything can observe it again, so it is never dropped twice.
+        let item = unsafe { core::ptr::read(held.as_ptr().add(i)) };
+        // SAFETY: elements `i..len` have been moved out; `i <= capacity`.
+        unsafe { held.set_len(i) };
+        drop(item);
+    }
+    Ok(())
+}
+
+/// The objects of the pool: a block-layer style request, 64 bytes.
+pub(crate) struct Request {
+    #[allow(dead_code)]
+    sector: u64,
+    #[allow(dead_code)]
+    payload: [u8; 56],
+}
+
+/// The reserve the module's pool keeps.
+pub(crate) const POOL_MIN_NR: usize = 16;
+const REQ_CACHE: &CStr = c_str!("rust_mempool_req");
+const REQ_POOL: &CStr = c_str!("rust_mempool_req_pool");
+
+/// A cache, a pool over it, and the elements the pool's control file holds.
+///
+/// The pool borrows the cache and the held elements borrow the pool, all in one value: the
+/// borrows are stored as `'static` and kept sound by how the value is built and dropped (see
+/// [`PoolControl::new`]).
+///
+/// # Invariants
+///
+/// - `cache` is never moved out of its box or replaced while `self` exists.
+/// - `pool` is a pool over `*cache`; every element in `held` came from `*pool`, which is in a
+///   box that is never moved out or replaced.
+/// - Fields drop in declaration order: `held`, then `pool`, then `cache`.
+#[pin_data]
+pub(crate) struct PoolControl {
+    #[pin]
+    held: Mutex<KVec<PoolBox<'static, Request>>>,
+    pool: KBox<Mempool<'static, Request>>,
+    cache: KBox<KmemCache<Request>>,
+}
+
+impl PoolControl {
+    pub(crate) fn new() -> Result<impl PinInit<Self, Error>> {
+        let cache = KBox::new(KmemCache::new(REQ_CACHE, CacheFlags::HWCACHE_ALIGN)?, GFP_KERNEL)?;
+        // SAFETY: the reference points into the box, which `Self` owns and never moves out of or
+        // replaces (type invariant), and which drops last, after `pool` and `held`, the only
+        // holders of the extended borrows. So it is valid whenever it is used.
+        let cache_ref: &'static KmemCache<Request> = unsafe { &*core::ptr::from_ref(&*cache) };
+        let pool = KBox::new(Mempool::new(cache_ref, POOL_MIN_NR)?, GFP_KERNEL)?;
+        Ok(try_pin_init!(Self {
+            held <- new_mutex!(KVec::new()),
+            pool,
+            cache,
+        }? Error))
+    }
+
+    pub(crate) fn cache(&self) -> &KmemCache<Request> {
+        &self.cache
+    }
+
+    pub(crate) fn summary(&self, out: &mut SeqFile<'_>) -> core::fmt::Result {
+        let s = self.pool.stats();
+        let live = s.allocs - s.frees;
+        summary_line(out, "pool", REQ_POOL, s.allocs, s.frees, live, s.failed)
+    }
+}
+
+impl Show for PoolControl {
+    fn show(&self, out: &mut SeqFile<'_>) -> core::fmt::Result {
+        let s = self.pool.stats();
+        writeln!(out, "name: {}", REQ_POOL.to_str().unwrap_or("?"))?;
+        writeln!(out, "object_size: {}", self.cache.object_size())?;
+        writeln!(out, "aligned_size: {}", self.cache.aligned_size())?;
+        writeln!(out, "min_nr: {}", s.min_nr)?;
+        writeln!(out, "reserve: {}", s.reserve)?;
+        writeln!(out, "allocs: {}", s.allocs)?;
+        writeln!(out, "frees: {}", s.frees)?;
+        writeln!(out, "live: {}", s.allocs - s.frees)?;
+        writeln!(out, "emergency: {}", s.emergency)?;
+        writeln!(out, "waits: {}", s.waits)?;
+        writeln!(out, "failed: {}", s.failed)?;
+        writeln!(out, "held: {}", self.held.lock().len())
+    }
+}
+
+impl Command for PoolControl {
+    fn command(&self, cmd: &[u8]) -> Result {
+        let mut held = self.held.lock();
+        match commands::parse(cmd)? {
+            Cmd::Alloc(n) => {
+                if held.len() + n > MAX_N {
+                    return Err(EINVAL);
+                }
+                held.reserve(n, GFP_KERNEL)?;
+                for i in 0..n {
+                    let req = Request {
+                        sector: i as u64,
+                        payload: [0; 56],
+                    };
+                    // Without sleeping, so that an empty reserve shows as a failure.
+                    let b = self.pool.try_alloc(req, GFP_NOWAIT | __GFP_NOWARN)?;
+                    // SAFETY: `b` borrows `*self.pool`, which stays in place and outlives
+                    // `held` (type invariants), so the element may be held as `'static`.
+                    let b = unsafe {
+                        core::mem::transmute::<PoolBox<'_, Request>, PoolBox<'static, Request>>(b)
+                    };
+                    held.push(b, GFP_KERNEL)?;
+                }
+                Ok(())
+            }
+            Cmd::Free(n) => free_last(&mut held, n),
+            Cmd::Reset => {
+                let all = held.len();
+                free_last(&mut held, all)
+            }
+            Cmd::Resize(n) => self.pool.resize(n),
+        }
+    }
+}
+
+/// Shows the counters of a cache, as in its `stats` file.
+pub(crate) fn cache_lines(
+    out: &mut SeqFile<'_>,
+    allocs: u64,
+    frees: u64,
+    live: u64,
+    peak: u64,
+    failures: u64,
+) -> core::fmt::Result {
+    writeln!(out, "allocs: {}", allocs)?;
+    writeln!(out, "frees: {}", frees)?;
+    writeln!(out, "live: {}", live)?;
+    writeln!(out, "peak: {}", peak)?;
+    writeln!(out, "failures: {}", failures)
+}
+
+/// One line of the `summary` file.
+pub(crate) fn summary_line(
+    out: &mut SeqFile<'_>,
+    kind: &str,
+    name: &CStr,
+    allocs: u64,
+    frees: u64,
+    live: u64,
+    failures: u64,
+) -> core::fmt::Result {
+    writeln!(
+        out,
+        "{:<5} {:<24} {:>8} {:>8} {:>8} {:>8}",
+        kind,
+        name.to_str().unwrap_or("?"),
+        allocs,
+        frees,
+        live,
+        failures
+    )
+}

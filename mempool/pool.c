@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A mempool over a rust_mempool cache, with its own element callbacks so
+ * that it can count what the stock slab callbacks cannot see.
+ *
+ * mempool_alloc() calls the element allocator with __GFP_NOMEMALLOC and
+ * __GFP_NORETRY added, mempool_create() and mempool_resize() do not (see
+ * mm/mempool.c). The callback counts allocator successes on the allocation
+ * path only ("served"); every other element that mempool_alloc() hands out
+ * came from the reserve, so emergency hits = allocs - served.
+ */
+#include <linux/mempool.h>
+#include <linux/percpu.h>
+#include <linux/slab.h>
+
+#include "../slab/cache.h"
+#include "pool.h"
+
+struct rmp_pool_cpu {
+	u64 allocs;
+	u64 frees;
+	u64 served;
+	u64 waits;
+	u64 failed;
+};
+
+struct rmp_pool {
+	mempool_t *pool;
+	struct kmem_cache *cache;
+	struct rmp_stats *cache_stats;
+	struct rmp_pool_cpu __percpu *cpu;
+};
+
+static void *rmp_pool_alloc_element(gfp_t gfp, void *data)
+{
+	struct rmp_pool *p = data;
+	void *obj = rmp_cache_alloc(p->cache, p->cache_stats, gfp);
+
+	if (obj && (gfp & __GFP_NOMEMALLOC))
+		this_cpu_inc(p->cpu->served);
+	return obj;
+}
+
+static void rmp_pool_free_element(void *obj, void *data)
+{
+	struct rmp_pool *p = data;
+
+	rmp_cache_free(p->cache, p->cache_stats, obj);
+}
+
+struct rmp_pool *rmp_pool_create(struct kmem_cache *cache,
+				 struct rmp_stats *cache_stats, int min_nr)
+{
+	struct rmp_pool *p = kzalloc(sizeof(*p), GFP_KERNEL);
+
+	if (!p)
+		return NULL;
+	p->cache = cache;
+	p->cache_stats = cache_stats;
+	p->cpu = alloc_percpu(struct rmp_pool_cpu);
+	if (!p->cpu)
+		goto err;
+	/* Fills the reserve: fails unless all min_nr elements were allocated. */
+	p->pool = mempool_create(min_nr, rmp_pool_alloc_element,
+				 rmp_pool_free_element, p);
+	if (!p->pool)
+		goto err;
+	return p;
+err:
+	free_percpu(p->cpu);
+	kfree(p);
+	return NULL;
+}
+
+void rmp_pool_destroy(struct rmp_pool *p)
+{
+	mempool_destroy(p->pool);
+	free_percpu(p->cpu);
+	kfree(p);
+}
+
+void *rmp_pool_alloc(struct rmp_pool *p, gfp_t gfp)
+{
+	void *obj;
+
+	if (gfp & __GFP_DIRECT_RECLAIM) {
+		/*
+		 * mempool_alloc()'s own first attempt: the allocator without
+		 * direct reclaim, then the reserve. Only if both come up
+		 * empty does it reclaim and then wait for a free: count that.
+		 */
+		obj = mempool_alloc(p->pool, gfp & ~__GFP_DIRECT_RECLAIM);
+		if (!obj) {
+			this_cpu_inc(p->cpu->waits);
+			obj = mempool_alloc(p->pool, gfp);
+		}
+	} else {
+		obj = mempool_alloc(p->pool, gfp);
+	}
+	if (obj)
+		this_cpu_inc(p->cpu->allocs);
+	else
+		this_cpu_inc(p->cpu->failed);
+	return obj;
+}
+
+void rmp_pool_free(struct rmp_pool *p, void *obj)
+{
+	mempool_free(obj, p->pool);
+	this_cpu_inc(p->cpu->frees);
+}
+
+int rmp_pool_resize(struct rmp_pool *p, int min_nr)
+{
+	return mempool_resize(p->pool, min_nr);
+}
+
+void rmp_pool_read(struct rmp_pool *p, struct rmp_pool_snapshot *out)
+{
+	u64 served = 0;
+	int cpu;
+
+	memset(out, 0, sizeof(*out));
+	for_each_possible_cpu(cpu) {
+		struct rmp_pool_cpu *c = per_cpu_ptr(p->cpu, cpu);
+
+		out->allocs += READ_ONCE(c->allocs);
+		out->frees += READ_ONCE(c->frees);
+		served += READ_ONCE(c->served);
+		out->waits += READ_ONCE(c->waits);
+		out->failed += READ_ONCE(c->failed);
+	}
+	out->emergency = out->allocs > served ? out->allocs - served : 0;
+	out->min_nr = READ_ONCE(p->pool->min_nr);
+	out->reserve = READ_ONCE(p->pool->curr_nr);
+}

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * C side of rust_mempool's reserve pools; declared for Rust in mempool/ffi.rs.
+ */
+#ifndef RMP_MEMPOOL_POOL_H
+#define RMP_MEMPOOL_POOL_H
+
+#include <linux/types.h>
+
+struct kmem_cache;
+struct rmp_stats;
+struct rmp_pool;
+
+/* Layout shared with RmpPoolSnapshot in mempool/ffi.rs. */
+struct rmp_pool_snapshot {
+	u64 min_nr;	/* reserved elements the pool keeps */
+	u64 reserve;	/* elements in the reserve now */
+	u64 allocs;	/* elements handed out */
+	u64 frees;	/* elements given back */
+	u64 emergency;	/* allocations served from the reserve */
+	u64 waits;	/* sleeping allocations that found the reserve empty */
+	u64 failed;	/* non-sleeping allocations that got nothing */
+};
+
+struct rmp_pool *rmp_pool_create(struct kmem_cache *cache,
+				 struct rmp_stats *cache_stats, int min_nr);
+void rmp_pool_destroy(struct rmp_pool *p);
+void *rmp_pool_alloc(struct rmp_pool *p, gfp_t gfp);
+void rmp_pool_free(struct rmp_pool *p, void *obj);
+int rmp_pool_resize(struct rmp_pool *p, int min_nr);
+void rmp_pool_read(struct rmp_pool *p, struct rmp_pool_snapshot *out);
+
+#endif

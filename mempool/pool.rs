@@ -1,0 +1,214 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! A reserve pool over a typed cache.
+
+use super::{ffi, SleepFlags};
+use crate::slab::{gfp, KmemCache};
+use core::{
+    mem::MaybeUninit,
+    ops::{Deref, DerefMut},
+    ptr::NonNull,
+};
+use kernel::{alloc::Flags, error::to_result, prelude::*};
+
+/// The largest reserve a pool may keep: a bound on what a bad request can pin down.
+pub const MAX_MIN_NR: usize = 1 << 16;
+
+/// A pool that keeps `min_nr` elements of `T` in reserve (`mempool_t` over a [`KmemCache`]).
+///
+/// When the cache cannot allocate, the pool hands out a reserved element; when the reserve is
+/// empty, a sleeping allocation ([`Mempool::alloc`]) waits until an element comes back, so it
+/// never fails. Elements are [`PoolBox`]es that borrow the pool, which in turn borrows the
+/// cache: neither can be destroyed while an element is out.
+///
+/// # Invariants
+///
+/// `raw` is a pool made by `rmp_pool_create()` over `cache`, owned by this object.
+///
+/// # Examples
+///
+/// ```
+/// use rust_mempool::mempool::{Mempool, SleepFlags};
+/// use rust_mempool::slab::{CacheFlags, KmemCache};
+///
+/// let cache = KmemCache::<[u8; 256]>::new(c_str!("doc_pool"), CacheFlags::NONE)?;
+/// let pool = Mempool::new(&cache, 4)?;
+/// let buf = pool.alloc([0; 256], SleepFlags::NOIO);
+/// assert_eq!(pool.stats().allocs, 1);
+/// drop(buf);
+/// assert_eq!(pool.stats().reserve, 4);
+/// # Ok::<(), Error>(())
+/// ```
+pub struct Mempool<'c, T> {
+    raw: NonNull<ffi::RmpPool>,
+    cache: &'c KmemCache<T>,
+}
+
+// SAFETY: the pool holds no `T` of its own, only empty reserve memory; elements carry `T`'s
+// own `Send`/`Sync` in `PoolBox`. The C pool may be used and destroyed from any thread.
+unsafe impl<T> Send for Mempool<'_, T> {}
+// SAFETY: `&self` methods (allocate, resize, read counters) are safe concurrently: the C pool
+// takes its own lock, and counters are per CPU.
+unsafe impl<T> Sync for Mempool<'_, T> {}
+
+/// Usage counters of a [`Mempool`], exact when no allocation or free runs at the time.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
+pub struct PoolStats {
+    /// Elements the pool keeps in reserve.
+    pub min_nr: u64,
+    /// Elements in the reserve now.
+    pub reserve: u64,
+    /// Elements handed out.
+    pub allocs: u64,
+    /// Elements given back.
+    pub frees: u64,
+    /// Allocations served from the reserve because the cache had nothing.
+    pub emergency: u64,
+    /// Sleeping allocations that found the cache and the reserve empty and so had to reclaim
+    /// memory or wait for an element to come back.
+    pub waits: u64,
+    /// Non-sleeping allocations that got nothing.
+    pub failed: u64,
+}
+
+impl<'c, T> Mempool<'c, T> {
+    /// Creates a pool over `cache` and fills its reserve with `min_nr` elements.
+    ///
+    /// `EINVAL` unless `1 <= min_nr <= MAX_MIN_NR`; `ENOMEM` when the reserve cannot be filled.
+    pub fn new(cache: &'c KmemCache<T>, min_nr: usize) -> Result<Self> {
+        let min_nr = checked_min_nr(min_nr)?;
+        let (raw_cache, raw_stats) = cache.as_raw();
+        // SAFETY: `raw_cache` and `raw_stats` stay valid while `cache` is borrowed, which this
+        // pool does for as long as it exists.
+        let raw = unsafe { ffi::rmp_pool_create(raw_cache, raw_stats, min_nr) };
+        // INVARIANT: a non-null result is a new pool over `cache`, owned by nobody else.
+        Ok(Self {
+            raw: NonNull::new(raw).ok_or(ENOMEM)?,
+            cache,
+        })
+    }
+
+    /// The cache the pool allocates from.
+    pub fn cache(&self) -> &'c KmemCache<T> {
+        self.cache
+    }
+
+    /// Allocates an element and moves `value` into it; may sleep, never fails.
+    ///
+    /// Tries the cache, then the reserve; if both are empty, reclaims memory and then waits
+    /// for another context to give an element back. Must be called where sleeping is allowed.
+    pub fn alloc(&self, value: T, flags: SleepFlags) -> PoolBox<'_, T> {
+        // SAFETY: `self.raw` is a live pool by the type invariant.
+        let raw = unsafe { ffi::rmp_pool_alloc(self.raw.as_ptr(), flags.gfp()) };
+        // SAFETY: by the type invariant of `SleepFlags` the mask has `__GFP_DIRECT_RECLAIM`,
+        // and `mempool_alloc()` with that flag does not return NULL: it waits instead.
+        let ptr = unsafe { NonNull::new_unchecked(raw.cast::<MaybeUninit<T>>()) };
+        self.fill(ptr, value)
+    }
+
+    /// Allocates an element without the guarantee: with non-sleeping flags (`GFP_ATOMIC`,
+    /// `GFP_NOWAIT`) it fails with `ENOMEM` when the cache and the reserve are both empty.
+    pub fn try_alloc(&self, value: T, flags: Flags) -> Result<PoolBox<'_, T>> {
+        // SAFETY: `self.raw` is a live pool by the type invariant.
+        let raw = unsafe { ffi::rmp_pool_alloc(self.raw.as_ptr(), gfp(flags)) };
+        let ptr = NonNull::new(raw.cast::<MaybeUninit<T>>()).ok_or(ENOMEM)?;
+        Ok(self.fill(ptr, value))
+    }
+
+    fn fill(&self, ptr: NonNull<MaybeUninit<T>>, value: T) -> PoolBox<'_, T> {
+        // SAFETY: pool elements are objects of `cache`, sized and aligned for `T`, and this one
+        // is ours alone.
+        unsafe { ptr.as_ptr().write(MaybeUninit::new(value)) };
+        // INVARIANT: `ptr` came from this pool and now holds a `T`.
+        PoolBox {
+            ptr: ptr.cast(),
+            pool: self,
+        }
+    }
+
+    /// Changes the reserve to `min_nr` elements (`mempool_resize()`).
+    ///
+    /// Shrinking frees surplus reserved elements at once. Growing raises `min_nr` and fills the
+    /// reserve as far as the cache allows; as in C, an element the cache cannot give now does
+    /// not fail the call: frees top the reserve up later. `EINVAL` unless
+    /// `1 <= min_nr <= MAX_MIN_NR`; `ENOMEM` if the new reserve's bookkeeping cannot be
+    /// allocated, leaving the pool as it was.
+    pub fn resize(&self, min_nr: usize) -> Result {
+        let min_nr = checked_min_nr(min_nr)?;
+        // SAFETY: `self.raw` is a live pool by the type invariant.
+        to_result(unsafe { ffi::rmp_pool_resize(self.raw.as_ptr(), min_nr) })
+    }
+
+    /// The pool's usage counters.
+    pub fn stats(&self) -> PoolStats {
+        let mut s = ffi::RmpPoolSnapshot::default();
+        // SAFETY: `self.raw` is a live pool; `s` is a valid place to write.
+        unsafe { ffi::rmp_pool_read(self.raw.as_ptr(), &mut s) };
+        PoolStats {
+            min_nr: s.min_nr,
+            reserve: s.reserve,
+            allocs: s.allocs,
+            frees: s.frees,
+            emergency: s.emergency,
+            waits: s.waits,
+            failed: s.failed,
+        }
+    }
+}
+
+fn checked_min_nr(min_nr: usize) -> Result<i32> {
+    if (1..=MAX_MIN_NR).contains(&min_nr) {
+        // `MAX_MIN_NR` fits in an `i32`.
+        Ok(min_nr as i32)
+    } else {
+        Err(EINVAL)
+    }
+}
+
+impl<T> Drop for Mempool<'_, T> {
+    fn drop(&mut self) {
+        // SAFETY: no `PoolBox` borrows `self` any more, so every element is back (or was leaked
+        // and is never freed); the reserve goes back to the cache, which outlives `self`.
+        unsafe { ffi::rmp_pool_destroy(self.raw.as_ptr()) };
+    }
+}
+
+/// An element of a [`Mempool`]; dropping it drops the `T` and gives the element back, to the
+/// reserve first if it is short (`mempool_free()`).
+///
+/// # Invariants
+///
+/// `ptr` is an element allocated from `pool`, holds an initialised `T`, and is owned by this box.
+pub struct PoolBox<'a, T> {
+    ptr: NonNull<T>,
+    pool: &'a Mempool<'a, T>,
+}
+
+// SAFETY: a `PoolBox` owns its `T`; the pool reference is `Send` as `Mempool` is `Sync`.
+unsafe impl<T: Send> Send for PoolBox<'_, T> {}
+// SAFETY: `&PoolBox` only gives `&T`.
+unsafe impl<T: Sync> Sync for PoolBox<'_, T> {}
+
+impl<T> Deref for PoolBox<'_, T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        // SAFETY: by the type invariant `ptr` is valid and initialised for as long as `self`.
+        unsafe { self.ptr.as_ref() }
+    }
+}
+
+impl<T> DerefMut for PoolBox<'_, T> {
+    fn deref_mut(&mut self) -> &mut T {
+        // SAFETY: as for `deref`, and `&mut self` makes the access unique.
+        unsafe { self.ptr.as_mut() }
+    }
+}
+
+impl<T> Drop for PoolBox<'_, T> {
+    fn drop(&mut self) {
+        // SAFETY: by the type invariant `ptr` holds a `T`, dropped here once.
+        unsafe { core::ptr::drop_in_place(self.ptr.as_ptr()) };
+        // SAFETY: `ptr` is an element of `pool`, now empty and never used again.
+        unsafe { ffi::rmp_pool_free(self.pool.raw.as_ptr(), self.ptr.as_ptr().cast()) };
+    }
+}

@@ -1,0 +1,85 @@
+#!/bin/sh
+# debugfs: each stats file shows exact values after each control command.
+. /selftests/lib.sh
+
+OBJ=$DBG/rust_mempool_obj
+REQ=$DBG/rust_mempool_req
+POOL=$DBG/rust_mempool_req_pool
+C="allocs frees live peak failures held"
+P="min_nr reserve allocs frees live emergency waits failed held"
+
+insmod $MOD || { echo "not ok - debugfs: insmod"; exit 1; }
+
+expect_eq "debugfs: files and modes" \
+	"444 $DBG/rust_mempool_obj/stats
+600 $DBG/rust_mempool_obj/control
+444 $DBG/rust_mempool_req/stats
+600 $DBG/rust_mempool_req_pool/control
+444 $DBG/rust_mempool_req_pool/stats
+444 $DBG/summary" \
+	"$(stat -c '%a %n' $OBJ/stats $OBJ/control $REQ/stats $POOL/control $POOL/stats $DBG/summary)"
+
+expect_eq "debugfs: cache stats after load" \
+	"name: rust_mempool_obj
+object_size: 64
+aligned_size: 64
+allocs: 0
+frees: 0
+live: 0
+peak: 0
+failures: 0
+held: 0" "$(cat $OBJ/stats)"
+
+echo "alloc 10" >$OBJ/control
+expect_eq "debugfs: cache alloc 10" "allocs=10 frees=0 live=10 peak=10 failures=0 held=10" "$(stats_line $OBJ/stats $C)"
+echo "free 4" >$OBJ/control
+expect_eq "debugfs: cache free 4" "allocs=10 frees=4 live=6 peak=10 failures=0 held=6" "$(stats_line $OBJ/stats $C)"
+echo "alloc 2" >$OBJ/control
+expect_eq "debugfs: cache alloc 2 stays under the peak" "allocs=12 frees=4 live=8 peak=10 failures=0 held=8" "$(stats_line $OBJ/stats $C)"
+echo "reset" >$OBJ/control
+expect_eq "debugfs: cache reset frees all held" "allocs=12 frees=12 live=0 peak=10 failures=0 held=0" "$(stats_line $OBJ/stats $C)"
+
+expect_eq "debugfs: pool stats after load" "min_nr=16 reserve=16 allocs=0 frees=0 live=0 emergency=0 waits=0 failed=0 held=0" "$(stats_line $POOL/stats $P)"
+expect_eq "debugfs: pool's cache holds the reserve" "allocs=16 frees=0 live=16 peak=16 failures=0" "$(stats_line $REQ/stats allocs frees live peak failures)"
+echo "alloc 5" >$POOL/control
+expect_eq "debugfs: pool alloc 5 from the cache" "min_nr=16 reserve=16 allocs=5 frees=0 live=5 emergency=0 waits=0 failed=0 held=5" "$(stats_line $POOL/stats $P)"
+echo "reset" >$POOL/control
+expect_eq "debugfs: pool reset goes back to the cache" "min_nr=16 reserve=16 allocs=5 frees=5 live=0 emergency=0 waits=0 failed=0 held=0" "$(stats_line $POOL/stats $P)"
+
+echo "resize 32" >$POOL/control
+expect_eq "debugfs: pool resize 32" "min_nr=32 reserve=32" "$(stats_line $POOL/stats min_nr reserve)"
+expect_eq "debugfs: resize 32 filled from the cache" "allocs=37 frees=5 live=32" "$(stats_line $REQ/stats allocs frees live)"
+echo "resize 8" >$POOL/control
+expect_eq "debugfs: pool resize 8" "min_nr=8 reserve=8" "$(stats_line $POOL/stats min_nr reserve)"
+expect_eq "debugfs: resize 8 gave 24 back" "allocs=37 frees=29 live=8" "$(stats_line $REQ/stats allocs frees live)"
+echo "resize 16" >$POOL/control
+
+expect_eq "debugfs: summary" \
+	"kind  name                       allocs    frees     live failures
+cache rust_mempool_obj               12       12        0        0
+cache rust_mempool_req               45       29       16        0
+pool  rust_mempool_req_pool           5        5        0        0" "$(cat $DBG/summary)"
+
+expect_eq "debugfs: caches listed in /proc/slabinfo" "rust_mempool_obj
+rust_mempool_req" "$(grep '^rust_mempool' /proc/slabinfo | cut -d' ' -f1 | sort)"
+
+# Emergency reserve at work: with every allocation from the pool's cache
+# failing, exactly min_nr allocations are served, the next one fails.
+failslab_arm
+echo 1 >/sys/kernel/slab/rust_mempool_req/failslab
+expect_eq "debugfs: failslab alloc 17 fails with ENOMEM" ENOMEM "$(write_err $POOL/control 'alloc 17')"
+echo 0 >/sys/kernel/slab/rust_mempool_req/failslab
+expect_eq "debugfs: failslab shows 16 emergency hits and 1 failure" \
+	"min_nr=16 reserve=0 allocs=21 frees=5 live=16 emergency=16 waits=0 failed=1 held=16" \
+	"$(stats_line $POOL/stats $P)"
+echo "reset" >$POOL/control
+expect_eq "debugfs: frees refill the reserve first" \
+	"min_nr=16 reserve=16 allocs=21 frees=21 live=0 emergency=16 waits=0 failed=1 held=0" \
+	"$(stats_line $POOL/stats $P)"
+
+echo "alloc 3" >$OBJ/control
+check "debugfs: rmmod with objects held" rmmod rust_mempool
+check "debugfs: reload" insmod $MOD
+expect_eq "debugfs: stats start from zero after reload" "allocs=0 frees=0 live=0 peak=0 failures=0 held=0" "$(stats_line $OBJ/stats $C)"
+expect_eq "debugfs: pool starts from zero after reload" "min_nr=16 reserve=16 allocs=0 frees=0 live=0 emergency=0 waits=0 failed=0 held=0" "$(stats_line $POOL/stats $P)"
+rmmod rust_mempool
