@@ -4,11 +4,11 @@
 # file, when the kernel builds the module (make -C $KDIR M=$PWD).
 #
 #   make run                  build, boot, load the module, show its stats
-#   make test                 every selftest on the base kernel
-#   make test KERNEL="base debug"   on both flavours (debug: KASAN, kmemleak, ...)
+#   make test                 every test, on both kernel flavours
+#   make test KERNEL=base     one flavour only (base, debug)
 #   make module KDIR=...      build the module against another kernel tree
 
-KERNEL ?= base
+KERNEL ?= base debug
 RUN_KERNEL ?= base
 
 .PHONY: run test module clean

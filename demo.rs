@@ -39,7 +39,15 @@ impl CacheControl {
 
     pub(crate) fn summary(&self, out: &mut SeqFile<'_>) -> core::fmt::Result {
         let s = self.registration.stats();
-        summary_line(out, "cache", ObjCache::NAME, s.allocs, s.frees, s.live, s.failures)
+        summary_line(
+            out,
+            "cache",
+            ObjCache::NAME,
+            s.allocs,
+            s.frees,
+            s.live,
+            s.failures,
+        )
     }
 }
 
@@ -135,7 +143,10 @@ pub(crate) struct PoolControl {
 
 impl PoolControl {
     pub(crate) fn new() -> Result<impl PinInit<Self, Error>> {
-        let cache = KBox::new(KmemCache::new(REQ_CACHE, CacheFlags::HWCACHE_ALIGN)?, GFP_KERNEL)?;
+        let cache = KBox::new(
+            KmemCache::new(REQ_CACHE, CacheFlags::HWCACHE_ALIGN)?,
+            GFP_KERNEL,
+        )?;
         // SAFETY: the reference points into the box, which `Self` owns and never moves out of or
         // replaces (type invariant), and which drops last, after `pool` and `held`, the only
         // holders of the extended borrows. So it is valid whenever it is used.

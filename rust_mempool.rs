@@ -62,7 +62,15 @@ impl Show for Summary {
         self.cache.summary(out)?;
         let c = self.pool.cache();
         let s = c.stats();
-        demo::summary_line(out, "cache", c.name(), s.allocs, s.frees, s.live, s.failures)?;
+        demo::summary_line(
+            out,
+            "cache",
+            c.name(),
+            s.allocs,
+            s.frees,
+            s.live,
+            s.failures,
+        )?;
         self.pool.summary(out)
     }
 }
@@ -77,11 +85,19 @@ impl kernel::Module for RustMempool {
         tree.show(Some(dir), c_str!("stats"), cache.clone())?;
         tree.command(Some(dir), c_str!("control"), cache.clone())?;
         let dir = tree.dir(None, c_str!("rust_mempool_req"))?;
-        tree.show(Some(dir), c_str!("stats"), Arc::new(PoolCacheStats(pool.clone()), GFP_KERNEL)?)?;
+        tree.show(
+            Some(dir),
+            c_str!("stats"),
+            Arc::new(PoolCacheStats(pool.clone()), GFP_KERNEL)?,
+        )?;
         let dir = tree.dir(None, c_str!("rust_mempool_req_pool"))?;
         tree.show(Some(dir), c_str!("stats"), pool.clone())?;
         tree.command(Some(dir), c_str!("control"), pool.clone())?;
-        tree.show(None, c_str!("summary"), Arc::new(Summary { cache, pool }, GFP_KERNEL)?)?;
+        tree.show(
+            None,
+            c_str!("summary"),
+            Arc::new(Summary { cache, pool }, GFP_KERNEL)?,
+        )?;
 
         pr_info!("loaded\n");
         Ok(RustMempool { _tree: tree })

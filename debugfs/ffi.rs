@@ -54,10 +54,7 @@ impl<T: Command> Ops<T> {
 unsafe extern "C" fn show<T: Show>(m: *mut seq_file, data: *const c_void) -> c_int {
     // SAFETY: by the safety requirements `data` is a live `T`.
     let data = unsafe { &*data.cast::<T>() };
-    let mut out = SeqFile {
-        m,
-        _p: PhantomData,
-    };
+    let mut out = SeqFile { m, _p: PhantomData };
     match data.show(&mut out) {
         Ok(()) => 0,
         Err(_) => kernel::error::code::EINVAL.to_errno(),
@@ -67,7 +64,11 @@ unsafe extern "C" fn show<T: Show>(m: *mut seq_file, data: *const c_void) -> c_i
 /// # Safety
 ///
 /// `data` is as for `show`; `cmd` is valid for `len` bytes during the call.
-unsafe extern "C" fn write<T: Command>(data: *const c_void, cmd: *const c_char, len: usize) -> c_int {
+unsafe extern "C" fn write<T: Command>(
+    data: *const c_void,
+    cmd: *const c_char,
+    len: usize,
+) -> c_int {
     // SAFETY: by the safety requirements `data` is a live `T`.
     let data = unsafe { &*data.cast::<T>() };
     // SAFETY: by the safety requirements `cmd` is valid for reads of `len` bytes.

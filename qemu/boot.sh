@@ -8,10 +8,12 @@ source "$(dirname "$0")/lib.sh"
 kdir=$1 initramfs=$2 mode=$3 log=$4 limit=$5
 image=$kdir/arch/x86/boot/bzImage
 
+# Two CPUs as two sockets: without ACPI the kernel finds CPUs in the BIOS's
+# MP table, which lists one processor per socket.
 qemu() {
 	local accel=$1 mode=$2 limit=$3
 	timeout --foreground -k 5 "$limit" qemu-system-x86_64 $accel \
-		-m 1G -smp 2 -no-reboot -display none -monitor none -serial stdio \
+		-m 1G -smp 2,sockets=2 -no-reboot -display none -monitor none -serial stdio \
 		-kernel "$image" -initrd "$initramfs" \
 		-append "console=ttyS0 loglevel=5 slab_nomerge oops=panic panic=-1 rmp.mode=$mode" \
 		</dev/null

@@ -42,6 +42,31 @@ for flavour in $flavours; do
 			echo "$rustfmt_out" | grep '^Diff in' | sed 's/^/# /'
 			failed=$((failed + 1))
 		fi
+
+		# clippy, as the kernel runs it (CLIPPY=1): any warning fails.
+		step "clippy over both modules"
+		clippy_out=$("$RMP_ROOT/qemu/module.sh" "$kdir" CLIPPY=1 2>&1) || true
+		if echo "$clippy_out" | grep -qE '^(warning|error)'; then
+			echo "not ok - lint: clippy"
+			echo "$clippy_out" | grep -E -A4 '^(warning|error)' | sed 's/^/# /'
+			failed=$((failed + 1))
+		else
+			echo "ok - lint: clippy"
+			passed=$((passed + 1))
+		fi
+
+		# The kernel's checkpatch over every C file.
+		cp_bad=$(cd "$RMP_ROOT" && for f in $(git ls-files '*.c' '*.h' 2>/dev/null || find . -name '*.[ch]'); do
+			perl "$kdir/source/scripts/checkpatch.pl" --no-tree --terse -q -f "$f" 2>&1
+		done | grep -E ': (ERROR|WARNING|CHECK):' || true)
+		if [ -z "$cp_bad" ]; then
+			echo "ok - lint: checkpatch.pl"
+			passed=$((passed + 1))
+		else
+			echo "not ok - lint: checkpatch.pl"
+			echo "$cp_bad" | sed 's/^/# /'
+			failed=$((failed + 1))
+		fi
 	fi
 
 	step "building rust_mempool.ko against $flavour kernel"

@@ -7,20 +7,24 @@ flavour=${1:-base}
 out=$(build_dir "$flavour")
 src=$RMP_CACHE/src-$(source_version | tr "~" _)
 
+cached() {
+	if [ -f "$out/.rmp-complete" ]; then
+		step "kernel ($flavour): cached at $out"
+		echo "$out"
+		exit 0
+	fi
+}
+cached
+
 # One kernel build at a time: two makes in one tree corrupt each other, and
 # a second caller should wait for the build, then reuse it.
 mkdir -p "$RMP_CACHE"
 exec 9>"$RMP_CACHE/kernel.lock"
 if ! flock -n 9; then
-	step "kernel ($flavour): waiting for another build to finish"
+	step "kernel ($flavour): waiting for another kernel build to finish"
 	flock 9
 fi
-
-if [ -f "$out/.rmp-complete" ]; then
-	step "kernel ($flavour): cached at $out"
-	echo "$out"
-	exit 0
-fi
+cached
 
 if [ ! -f "$src/.rmp-unpacked" ]; then
 	step "unpacking $RMP_TARBALL into $src"

@@ -47,8 +47,14 @@ impl CacheSlot {
 ///
 /// Implemented by [`kmem_cache_allocator!`](crate::kmem_cache_allocator), which also makes the
 /// type an [`Allocator`](kernel::alloc::Allocator), so `Box<Object, Self>` allocates from the
-/// cache and frees into it.
-pub trait StaticCache: Sized + 'static {
+/// cache and frees into it. Implement it through that macro, not by hand.
+///
+/// # Safety
+///
+/// [`StaticCache::slot`] returns the same slot on every call, and no other type's `slot`
+/// returns it: the slot's cache is sized for `Self::Object` when `Self` registers it, and
+/// allocations through `Self` trust that size.
+pub unsafe trait StaticCache: Sized + 'static {
     /// The type the cache is sized and aligned for.
     type Object;
     /// The cache's name, shown in `/proc/slabinfo`.
@@ -206,7 +212,9 @@ macro_rules! kmem_cache_allocator {
         $(#[$meta])*
         $vis struct $name;
 
-        impl $crate::slab::StaticCache for $name {
+        // SAFETY: `slot` returns the one static declared inside it, which no other type can
+        // name.
+        unsafe impl $crate::slab::StaticCache for $name {
             type Object = $ty;
             const NAME: &'static $crate::slab::macro_deps::CStr = $cname;
 

@@ -34,6 +34,9 @@ impl From<kernel::alloc::AllocError> for Failure {
 
 pub(crate) type TestResult = core::result::Result<(), Failure>;
 
+/// A named test.
+pub(crate) type Test = (&'static str, fn() -> TestResult);
+
 /// Fails the test unless the condition holds.
 macro_rules! check {
     ($cond:expr) => {
@@ -65,7 +68,7 @@ macro_rules! check_eq {
 pub(crate) use {check, check_eq};
 
 /// Runs `tests`, prefixing each name with `suite`. Returns the number that failed.
-pub(crate) fn run_suite(suite: &str, tests: &[(&str, fn() -> TestResult)]) -> usize {
+pub(crate) fn run_suite(suite: &str, tests: &[Test]) -> usize {
     let mut failed = 0;
     for (name, test) in tests {
         match test() {

@@ -3,14 +3,14 @@
 //! Tests of `mempool/`, run in the guest by loading `rust_mempool_selftests.ko`.
 
 use crate::failslab;
-use crate::ktap::{check, check_eq, TestResult};
+use crate::ktap::{check, check_eq, Test, TestResult};
 use crate::mempool::{Mempool, PoolBox, PoolStats, SleepFlags, MAX_MIN_NR};
 use crate::slab::{CacheFlags, CacheStats, KmemCache};
 use crate::slab_tests::run_threads;
 use core::sync::atomic::{AtomicU64, Ordering};
 use kernel::{c_str, new_mutex, prelude::*, sync::Mutex};
 
-pub(crate) const TESTS: &[(&str, fn() -> TestResult)] = &[
+pub(crate) const TESTS: &[Test] = &[
     (
         "failslab_reserve_serves_exactly_min_nr",
         reserve_serves_min_nr,

@@ -3,12 +3,12 @@
 //! Tests of `slab/`, run in the guest by loading `rust_mempool_selftests.ko`.
 
 use crate::failslab;
-use crate::ktap::{check, check_eq, TestResult};
+use crate::ktap::{check, check_eq, Test, TestResult};
 use crate::slab::{CacheFlags, CacheStats, KmemCache, StaticCache};
 use core::sync::atomic::{AtomicUsize, Ordering};
 use kernel::{alloc::Box, c_str, new_mutex, prelude::*, sync::Mutex};
 
-pub(crate) const TESTS: &[(&str, fn() -> TestResult)] = &[
+pub(crate) const TESTS: &[Test] = &[
     ("counts_exact_after_alloc_and_free", counts_exact),
     ("drop_runs_once_per_object", drop_runs_once),
     ("into_inner_moves_out_without_drop", into_inner_moves_out),
