@@ -66,27 +66,41 @@ impl Command for CacheControl {
     fn command(&self, cmd: &[u8]) -> Result {
         let mut held = self.held.lock();
         match commands::parse(cmd)? {
-            Cmd::Alloc(n) => {
-                if held.len() + n > MAX_N {
-                    return Err(EINVAL);
-                }
-                held.reserve(n, GFP_KERNEL)?;
-                for i in 0..n {
-                    let obj = Obj {
-                        id: i as u64,
-                        payload: [0; 56],
-                    };
-                    held.push(Box::new(obj, GFP_KERNEL)?, GFP_KERNEL)?;
-                }
-                Ok(())
-            }
-            Cmd::Free(n) => free_last(&mut held, n),
-            Cmd::Reset => {
-                let all = held.len();
-                free_last(&mut held, all)
-            }
+            Cmd::Alloc(n) => hold_more(&mut held, n, |i| {
+                let obj = Obj {
+                    id: i as u64,
+                    payload: [0; 56],
+                };
+                Ok(Box::new(obj, GFP_KERNEL)?)
+            }),
             Cmd::Resize(_) => Err(EINVAL),
+            other => release(&mut held, other),
         }
+    }
+}
+
+/// Carries out `alloc N`: allocates `n` more with `alloc` and holds them, keeping what was
+/// allocated before a failure. `EINVAL` if more than [`MAX_N`] would be held.
+fn hold_more<T>(held: &mut KVec<T>, n: usize, mut alloc: impl FnMut(usize) -> Result<T>) -> Result {
+    if held.len() + n > MAX_N {
+        return Err(EINVAL);
+    }
+    held.reserve(n, GFP_KERNEL)?;
+    for i in 0..n {
+        held.push(alloc(i)?, GFP_KERNEL)?;
+    }
+    Ok(())
+}
+
+/// Carries out `free N` and `reset`.
+fn release<T>(held: &mut KVec<T>, cmd: Cmd) -> Result {
+    match cmd {
+        Cmd::Free(n) => free_last(held, n),
+        Cmd::Reset => {
+            let all = held.len();
+            free_last(held, all)
+        }
+        _ => Err(EINVAL),
     }
 }
 
@@ -192,33 +206,21 @@ impl Command for PoolControl {
     fn command(&self, cmd: &[u8]) -> Result {
         let mut held = self.held.lock();
         match commands::parse(cmd)? {
-            Cmd::Alloc(n) => {
-                if held.len() + n > MAX_N {
-                    return Err(EINVAL);
-                }
-                held.reserve(n, GFP_KERNEL)?;
-                for i in 0..n {
-                    let req = Request {
-                        sector: i as u64,
-                        payload: [0; 56],
-                    };
-                    // Without sleeping, so that an empty reserve shows as a failure.
-                    let b = self.pool.try_alloc(req, GFP_NOWAIT | __GFP_NOWARN)?;
-                    // SAFETY: `b` borrows `*self.pool`, which stays in place and outlives
-                    // `held` (type invariants), so the element may be held as `'static`.
-                    let b = unsafe {
-                        core::mem::transmute::<PoolBox<'_, Request>, PoolBox<'static, Request>>(b)
-                    };
-                    held.push(b, GFP_KERNEL)?;
-                }
-                Ok(())
-            }
-            Cmd::Free(n) => free_last(&mut held, n),
-            Cmd::Reset => {
-                let all = held.len();
-                free_last(&mut held, all)
-            }
+            Cmd::Alloc(n) => hold_more(&mut held, n, |i| {
+                let req = Request {
+                    sector: i as u64,
+                    payload: [0; 56],
+                };
+                // Without sleeping, so that an empty reserve shows as a failure.
+                let b = self.pool.try_alloc(req, GFP_NOWAIT | __GFP_NOWARN)?;
+                // SAFETY: `b` borrows `*self.pool`, which stays in place and outlives `held`
+                // (type invariants), so the element may be held as `'static`.
+                Ok(unsafe {
+                    core::mem::transmute::<PoolBox<'_, Request>, PoolBox<'static, Request>>(b)
+                })
+            }),
             Cmd::Resize(n) => self.pool.resize(n),
+            other => release(&mut held, other),
         }
     }
 }

@@ -4,4 +4,7 @@ source "$(dirname "$0")/lib.sh"
 
 kdir=$1
 shift
+# The rustdoc examples become a test suite of rust_mempool_selftests.ko.
+python3 "$RMP_ROOT/selftests/doctests/extract.py" "$RMP_ROOT" \
+	"$RMP_ROOT/selftests/kernel/doctests_generated.rs"
 kmake "$kdir" M="$RMP_ROOT" "$@" modules 2>&1 | grep -v '^make\[[0-9]\]: \(Entering\|Leaving\)' >&2

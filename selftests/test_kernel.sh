@@ -7,20 +7,14 @@
 # tests mark themselves (selftests/kernel/failslab.c).
 . /selftests/lib.sh
 
-F=/sys/kernel/debug/failslab
-echo Y >$F/cache-filter
-echo N >$F/ignore-gfp-wait
-echo 1 >$F/interval
-echo -1 >$F/times
-echo 0 >$F/verbose
-echo 100 >$F/probability
+failslab_arm
 
 dmesg -c >/dev/null
 if ! insmod /modules/rust_mempool_selftests.ko; then
 	echo "not ok - kernel: insmod rust_mempool_selftests.ko"
 	exit 1
 fi
-echo 0 >$F/probability
+echo 0 >/sys/kernel/debug/failslab/probability
 dmesg | sed -n 's/^.*rmp-ktap: //p'
 dmesg | grep -q 'rmp-ktap: # done' || echo "not ok - kernel: tests did not finish"
 rmmod rust_mempool_selftests || echo "not ok - kernel: rmmod rust_mempool_selftests"

@@ -6,11 +6,16 @@
 
 use kernel::prelude::*;
 
+#[path = "../../debugfs/mod.rs"]
+pub mod debugfs;
 #[path = "../../mempool/mod.rs"]
 pub mod mempool;
 #[path = "../../slab/mod.rs"]
 pub mod slab;
 
+// Generated from the rustdoc examples by selftests/doctests/extract.py.
+#[rustfmt::skip]
+mod doctests_generated;
 mod failslab;
 mod ktap;
 mod mempool_tests;
@@ -29,7 +34,8 @@ struct Selftests;
 impl kernel::Module for Selftests {
     fn init(_module: &'static ThisModule) -> Result<Self> {
         let failed = ktap::run_suite("slab", slab_tests::TESTS)
-            + ktap::run_suite("mempool", mempool_tests::TESTS);
+            + ktap::run_suite("mempool", mempool_tests::TESTS)
+            + ktap::run_suite("doctest", doctests_generated::TESTS);
         pr_info!("rmp-ktap: # done, {} failed\n", failed);
         Ok(Selftests)
     }

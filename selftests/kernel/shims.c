@@ -6,3 +6,4 @@
 #include "../../slab/stats.c"
 #include "../../slab/cache.c"
 #include "../../mempool/pool.c"
+#include "../../debugfs/files.c"
