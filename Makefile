@@ -6,17 +6,21 @@
 #   make run                  build, boot, load the module, show its stats
 #   make test                 every test, on both kernel flavours
 #   make test KERNEL=base     one flavour only (base, debug)
+#   make bench                the library against C on the same caches
 #   make module KDIR=...      build the module against another kernel tree
 
 KERNEL ?= base debug
 RUN_KERNEL ?= base
 
-.PHONY: run test module clean
+.PHONY: run test bench module clean
 run:
 	@qemu/harness.sh run $(RUN_KERNEL)
 
 test:
 	@qemu/harness.sh test $(KERNEL)
+
+bench:
+	@qemu/harness.sh bench $(RUN_KERNEL)
 
 module:
 	@qemu/module.sh $(or $(KDIR),$(shell qemu/kernel.sh base))

@@ -2,7 +2,8 @@
 # harness.sh run|test FLAVOUR...: the whole pipeline. Install what is missing,
 # build (or reuse) each kernel flavour, build the modules against it, pack an
 # initramfs, boot it, and judge the serial log.
-#   run:  load the module, show its stats, unload it (first flavour only).
+#   run:   load the module, show its stats, unload it (first flavour only).
+#   bench: run the benchmarks against C and print them (first flavour only).
 #   test: the compile-fail checks (on the host), then every selftest in each
 #         flavour; print TAP and "N passed, N failed, N skipped".
 source "$(dirname "$0")/lib.sh"
@@ -29,12 +30,13 @@ for flavour in $flavours; do
 		passed=$((passed + p)) failed=$((failed + f))
 		compile_checked=1
 
-		# rustfmt with the kernel's own settings, over both crate roots
+		# rustfmt with the kernel's own settings, over the three crate roots
 		# and every file they include.
 		if rustfmt_out=$(/usr/bin/rustfmt --edition 2021 --check \
 			--config-path "$kdir/source/.rustfmt.toml" \
 			"$RMP_ROOT/rust_mempool.rs" \
-			"$RMP_ROOT/selftests/kernel/rust_mempool_selftests.rs" 2>&1); then
+			"$RMP_ROOT/selftests/kernel/rust_mempool_selftests.rs" \
+			"$RMP_ROOT/bench/rust_mempool_bench.rs" 2>&1); then
 			echo "ok - lint: rustfmt --check"
 			passed=$((passed + 1))
 		else
@@ -44,7 +46,7 @@ for flavour in $flavours; do
 		fi
 
 		# clippy, as the kernel runs it (CLIPPY=1): any warning fails.
-		step "clippy over both modules"
+		step "clippy over the three modules"
 		clippy_out=$("$RMP_ROOT/qemu/module.sh" "$kdir" CLIPPY=1 2>&1) || true
 		if echo "$clippy_out" | grep -qE '^(warning|error)'; then
 			echo "not ok - lint: clippy"
@@ -82,7 +84,7 @@ for flavour in $flavours; do
 	esac
 	"$RMP_ROOT/qemu/boot.sh" "$kdir" "$initramfs" "$mode" "$log" "$limit" || true
 
-	if [ "$mode" = run ]; then
+	if [ "$mode" != test ]; then
 		result=$("$RMP_ROOT/qemu/check-log.sh" "$log" "$flavour")
 		echo "$result" | grep '^not ok' || true
 		echo "serial log: $log"

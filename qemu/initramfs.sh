@@ -13,7 +13,7 @@ cp /bin/busybox "$stage/bin/busybox"
 # /init is a script: its interpreter must exist before busybox --install runs.
 ln -s busybox "$stage/bin/sh"
 install -m 0755 "$RMP_ROOT/qemu/guest/init" "$stage/init"
-install -m 0755 "$RMP_ROOT/qemu/guest/run.sh" "$stage/guest/run.sh"
+install -m 0755 "$RMP_ROOT/qemu/guest/run.sh" "$RMP_ROOT/qemu/guest/bench.sh" "$stage/guest/"
 install -m 0755 "$RMP_ROOT"/selftests/*.sh "$stage/selftests/"
 for ko in "$@"; do
 	cp "$ko" "$stage/modules/"

@@ -26,14 +26,12 @@ struct kmem_cache *rmp_kmem_cache_create(const char *name, unsigned int size,
 
 void *rmp_cache_alloc(struct kmem_cache *s, struct rmp_stats *stats, gfp_t gfp)
 {
-	void *obj;
+	void *obj = kmem_cache_alloc(s, gfp);
 
-	rmp_stats_reserve(stats, 1);
-	obj = kmem_cache_alloc(s, gfp);
-	if (obj)
+	if (likely(obj))
 		rmp_stats_alloced(stats, 1);
 	else
-		rmp_stats_failed(stats, 1);
+		rmp_stats_failed(stats);
 	return obj;
 }
 
@@ -47,15 +45,14 @@ void rmp_cache_free(struct kmem_cache *s, struct rmp_stats *stats, void *obj)
 size_t rmp_cache_alloc_bulk(struct kmem_cache *s, struct rmp_stats *stats,
 			    gfp_t gfp, size_t nr, void **objs)
 {
-	size_t got;
+	size_t got = kmem_cache_alloc_bulk(s, gfp, nr, objs);
 
-	rmp_stats_reserve(stats, nr);
-	got = kmem_cache_alloc_bulk(s, gfp, nr, objs);
-	if (got == nr)
-		rmp_stats_alloced(stats, nr);
-	else
-		rmp_stats_failed(stats, nr);
-	return got == nr ? nr : 0;
+	if (got != nr) {
+		rmp_stats_failed(stats);
+		return 0;
+	}
+	rmp_stats_alloced(stats, nr);
+	return nr;
 }
 
 void rmp_cache_free_bulk(struct kmem_cache *s, struct rmp_stats *stats,
@@ -121,11 +118,13 @@ void *rmp_slot_alloc(struct rmp_slot *slot, gfp_t gfp)
 	rcu_read_unlock();
 	if (!s)
 		return NULL;
-	obj = kmem_cache_alloc(s, gfp);
-	if (obj)
-		rmp_stats_alloced(slot->stats, 1);
-	else
-		rmp_stats_failed(slot->stats, 1);
+	obj = rmp_cache_alloc(s, slot->stats, gfp);
+	/*
+	 * Resolved: counted in live (or failed). Counted before it stops being
+	 * pending, as rmp_stats_read() reads pending first.
+	 */
+	smp_mb();
+	rmp_stats_reserve(slot->stats, -1);
 	return obj;
 }
 

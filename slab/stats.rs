@@ -10,8 +10,8 @@ use kernel::prelude::*;
 ///
 /// Counters are kept per CPU and summed when read: each is exact when no
 /// allocation or free runs at the time of the read. `peak` is exact when one
-/// CPU does all allocations; otherwise it may miss a short-lived peak by less
-/// than 64 objects per other CPU (see `slab/stats.c`).
+/// CPU does all allocations and frees; otherwise it may be off by less than 64
+/// objects per other CPU (see `slab/stats.c`).
 ///
 /// # Examples
 ///

@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The C baselines of rust_mempool's benchmarks, on the same caches, and a
+ * clock for the Rust loops.
+ */
+#include <linux/mempool.h>
+#include <linux/slab.h>
+#include <linux/timekeeping.h>
+
+#include "../slab/cache.h"
+#include "baseline.h"
+
+u64 rmp_bench_now_ns(void)
+{
+	return ktime_get_ns();
+}
+
+/*
+ * Every loop initialises what it allocates, as a driver does and as the Rust
+ * loops do (a 64-byte value).
+ */
+static void rmp_bench_fill(void *p, unsigned long v)
+{
+	u64 *words = p;
+	int i;
+
+	for (i = 0; i < 8; i++)
+		words[i] = v;
+	barrier_data(p);
+}
+
+/* kmem_cache_alloc() then kmem_cache_free(), @n times: what a C driver pays. */
+u64 rmp_bench_c_alloc_free(struct kmem_cache *s, unsigned long n)
+{
+	u64 start = ktime_get_ns();
+	unsigned long i;
+
+	for (i = 0; i < n; i++) {
+		void *p = kmem_cache_alloc(s, GFP_KERNEL);
+
+		if (!p)
+			return 0;
+		rmp_bench_fill(p, i);
+		kmem_cache_free(s, p);
+	}
+	return ktime_get_ns() - start;
+}
+
+/* @batch allocations, then @batch frees, @rounds times. */
+u64 rmp_bench_c_batch(struct kmem_cache *s, unsigned long rounds,
+		      unsigned int batch, void **buf)
+{
+	u64 start = ktime_get_ns();
+	unsigned long r;
+	unsigned int i;
+
+	for (r = 0; r < rounds; r++) {
+		for (i = 0; i < batch; i++) {
+			buf[i] = kmem_cache_alloc(s, GFP_KERNEL);
+			if (!buf[i])
+				return 0;
+			rmp_bench_fill(buf[i], r + i);
+		}
+		for (i = 0; i < batch; i++)
+			kmem_cache_free(s, buf[i]);
+	}
+	return ktime_get_ns() - start;
+}
+
+/* The same loop through rust_mempool's C accounting: what the counters cost. */
+u64 rmp_bench_c_counted(struct kmem_cache *s, struct rmp_stats *stats,
+			unsigned long n)
+{
+	u64 start = ktime_get_ns();
+	unsigned long i;
+
+	for (i = 0; i < n; i++) {
+		void *p = rmp_cache_alloc(s, stats, GFP_KERNEL);
+
+		if (!p)
+			return 0;
+		rmp_bench_fill(p, i);
+		rmp_cache_free(s, stats, p);
+	}
+	return ktime_get_ns() - start;
+}
+
+/* A stock slab mempool (mempool_create_slab_pool()), the C counterpart of Mempool. */
+u64 rmp_bench_c_mempool(struct kmem_cache *s, unsigned long n)
+{
+	mempool_t *pool = mempool_create_slab_pool(16, s);
+	unsigned long i;
+	u64 start;
+
+	if (!pool)
+		return 0;
+	start = ktime_get_ns();
+	for (i = 0; i < n; i++) {
+		void *p = mempool_alloc(pool, GFP_KERNEL);
+
+		rmp_bench_fill(p, i);
+		mempool_free(p, pool);
+	}
+	start = ktime_get_ns() - start;
+	mempool_destroy(pool);
+	return start;
+}
