@@ -179,8 +179,7 @@ impl PoolControl {
 
     pub(crate) fn summary(&self, out: &mut SeqFile<'_>) -> core::fmt::Result {
         let s = self.pool.stats();
-        let live = s.allocs - s.frees;
-        summary_line(out, "pool", REQ_POOL, s.allocs, s.frees, live, s.failed)
+        summary_line(out, "pool", REQ_POOL, s.allocs, s.frees, s.live, s.failed)
     }
 }
 
@@ -190,11 +189,10 @@ impl Show for PoolControl {
         writeln!(out, "name: {}", REQ_POOL.to_str().unwrap_or("?"))?;
         writeln!(out, "object_size: {}", self.cache.object_size())?;
         writeln!(out, "aligned_size: {}", self.cache.aligned_size())?;
+        // A sleeping allocation never fails, so a pool's failures are its failed ones.
+        cache_lines(out, s.allocs, s.frees, s.live, s.peak, s.failed)?;
         writeln!(out, "min_nr: {}", s.min_nr)?;
         writeln!(out, "reserve: {}", s.reserve)?;
-        writeln!(out, "allocs: {}", s.allocs)?;
-        writeln!(out, "frees: {}", s.frees)?;
-        writeln!(out, "live: {}", s.allocs - s.frees)?;
         writeln!(out, "emergency: {}", s.emergency)?;
         writeln!(out, "waits: {}", s.waits)?;
         writeln!(out, "failed: {}", s.failed)?;

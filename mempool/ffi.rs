@@ -20,6 +20,8 @@ pub(crate) struct RmpPoolSnapshot {
     pub(crate) reserve: u64,
     pub(crate) allocs: u64,
     pub(crate) frees: u64,
+    pub(crate) live: u64,
+    pub(crate) peak: u64,
     pub(crate) emergency: u64,
     pub(crate) waits: u64,
     pub(crate) failed: u64,

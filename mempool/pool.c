@@ -16,18 +16,17 @@
 #include "../slab/cache.h"
 #include "pool.h"
 
+/* What only a pool has; its elements are counted like a cache's objects. */
 struct rmp_pool_cpu {
-	u64 allocs;
-	u64 frees;
 	u64 served;
 	u64 waits;
-	u64 failed;
 };
 
 struct rmp_pool {
 	mempool_t *pool;
 	struct kmem_cache *cache;
 	struct rmp_stats *cache_stats;
+	struct rmp_stats *stats;
 	struct rmp_pool_cpu __percpu *cpu;
 };
 
@@ -58,7 +57,8 @@ struct rmp_pool *rmp_pool_create(struct kmem_cache *cache,
 	p->cache = cache;
 	p->cache_stats = cache_stats;
 	p->cpu = alloc_percpu(struct rmp_pool_cpu);
-	if (!p->cpu)
+	p->stats = rmp_stats_create();
+	if (!p->cpu || !p->stats)
 		goto err;
 	/* Fills the reserve: fails unless all min_nr elements were allocated. */
 	p->pool = mempool_create(min_nr, rmp_pool_alloc_element,
@@ -67,6 +67,7 @@ struct rmp_pool *rmp_pool_create(struct kmem_cache *cache,
 		goto err;
 	return p;
 err:
+	rmp_stats_destroy(p->stats);
 	free_percpu(p->cpu);
 	kfree(p);
 	return NULL;
@@ -75,6 +76,7 @@ err:
 void rmp_pool_destroy(struct rmp_pool *p)
 {
 	mempool_destroy(p->pool);
+	rmp_stats_destroy(p->stats);
 	free_percpu(p->cpu);
 	kfree(p);
 }
@@ -98,16 +100,16 @@ void *rmp_pool_alloc(struct rmp_pool *p, gfp_t gfp)
 		obj = mempool_alloc(p->pool, gfp);
 	}
 	if (obj)
-		this_cpu_inc(p->cpu->allocs);
+		rmp_stats_alloced(p->stats, 1);
 	else
-		this_cpu_inc(p->cpu->failed);
+		rmp_stats_failed(p->stats);
 	return obj;
 }
 
 void rmp_pool_free(struct rmp_pool *p, void *obj)
 {
 	mempool_free(obj, p->pool);
-	this_cpu_inc(p->cpu->frees);
+	rmp_stats_freed(p->stats, 1);
 }
 
 int rmp_pool_resize(struct rmp_pool *p, int min_nr)
@@ -117,18 +119,22 @@ int rmp_pool_resize(struct rmp_pool *p, int min_nr)
 
 void rmp_pool_read(struct rmp_pool *p, struct rmp_pool_snapshot *out)
 {
+	struct rmp_stats_snapshot elements;
 	u64 served = 0;
 	int cpu;
 
 	memset(out, 0, sizeof(*out));
+	rmp_stats_read(p->stats, &elements);
+	out->allocs = elements.allocs;
+	out->frees = elements.frees;
+	out->live = elements.live;
+	out->peak = elements.peak;
+	out->failed = elements.failures;
 	for_each_possible_cpu(cpu) {
 		struct rmp_pool_cpu *c = per_cpu_ptr(p->cpu, cpu);
 
-		out->allocs += READ_ONCE(c->allocs);
-		out->frees += READ_ONCE(c->frees);
 		served += READ_ONCE(c->served);
 		out->waits += READ_ONCE(c->waits);
-		out->failed += READ_ONCE(c->failed);
 	}
 	out->emergency = out->allocs > served ? out->allocs - served : 0;
 	out->min_nr = READ_ONCE(p->pool->min_nr);

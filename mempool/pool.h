@@ -17,6 +17,8 @@ struct rmp_pool_snapshot {
 	u64 reserve;	/* elements in the reserve now */
 	u64 allocs;	/* elements handed out */
 	u64 frees;	/* elements given back */
+	u64 live;	/* elements out now */
+	u64 peak;	/* highest live */
 	u64 emergency;	/* allocations served from the reserve */
 	u64 waits;	/* sleeping allocations that found the reserve empty */
 	u64 failed;	/* non-sleeping allocations that got nothing */

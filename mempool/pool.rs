@@ -62,6 +62,11 @@ pub struct PoolStats {
     pub allocs: u64,
     /// Elements given back.
     pub frees: u64,
+    /// Elements out now: `allocs - frees`.
+    pub live: u64,
+    /// The highest `live` seen, with the precision of
+    /// [`CacheStats::peak`](crate::slab::CacheStats).
+    pub peak: u64,
     /// Allocations served from the reserve because the cache had nothing.
     pub emergency: u64,
     /// Sleeping allocations that found the cache and the reserve empty and so had to reclaim
@@ -149,6 +154,8 @@ impl<'c, T> Mempool<'c, T> {
             reserve: s.reserve,
             allocs: s.allocs,
             frees: s.frees,
+            live: s.live,
+            peak: s.peak,
             emergency: s.emergency,
             waits: s.waits,
             failed: s.failed,
