@@ -27,5 +27,6 @@ module:
 
 clean:
 	@if [ -n "$(KDIR)" ]; then qemu/module.sh $(KDIR) clean; fi
-	@rm -f *.ko *.o *.mod *.mod.c .*.cmd modules.order Module.symvers \
-		*/*.o */.*.cmd
+	@find . -path ./.git -prune -o \( -name '*.o' -o -name '*.ko' -o -name '*.mod' \
+		-o -name '*.mod.c' -o -name '.*.cmd' -o -name '.*.d' \) -print | xargs rm -f
+	@rm -f modules.order Module.symvers selftests/kernel/doctests_generated.rs

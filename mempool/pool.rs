@@ -114,6 +114,8 @@ impl<'c, T> Mempool<'c, T> {
     /// Allocates an element without the guarantee: with non-sleeping flags (`GFP_ATOMIC`,
     /// `GFP_NOWAIT`) it fails with `ENOMEM` when the cache and the reserve are both empty.
     pub fn try_alloc(&self, value: T, flags: Flags) -> Result<PoolBox<'_, T>> {
+        // `value` overwrites the element, and `mempool_alloc()` warns on `__GFP_ZERO`.
+        let flags = flags & !__GFP_ZERO;
         // SAFETY: `self.raw` is a live pool by the type invariant.
         let raw = unsafe { ffi::rmp_pool_alloc(self.raw.as_ptr(), gfp(flags)) };
         let ptr = NonNull::new(raw.cast::<MaybeUninit<T>>()).ok_or(ENOMEM)?;
