@@ -69,3 +69,9 @@ failslab_arm() {
 	echo 0 >$F/verbose
 	echo 100 >$F/probability
 }
+
+# pin_one_cpu: from now on this test and what it starts run on CPU 0 only.
+# Counters are exact on any CPUs, but the peak is exact only when one CPU
+# does all the work (slab/stats.c): a test that expects an exact peak must
+# not let the scheduler move it.
+pin_one_cpu() { taskset -p 1 $$ >/dev/null; }

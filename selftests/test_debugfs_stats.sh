@@ -2,6 +2,8 @@
 # debugfs: each stats file shows exact values after each control command.
 . /selftests/lib.sh
 
+pin_one_cpu
+
 OBJ=$DBG/rust_mempool_obj
 REQ=$DBG/rust_mempool_req
 POOL=$DBG/rust_mempool_req_pool

@@ -10,6 +10,8 @@
 failslab_arm
 
 dmesg -c >/dev/null
+# Exact peaks (see pin_one_cpu); the concurrency tests bind their threads to CPUs.
+pin_one_cpu
 if ! insmod /modules/rust_mempool_selftests.ko; then
 	echo "not ok - kernel: insmod rust_mempool_selftests.ko"
 	exit 1
