@@ -4,15 +4,17 @@
 # file, when the kernel builds the module (make -C $KDIR M=$PWD).
 #
 #   make run                  build, boot, load the module, show its stats
-#   make test                 every test, on both kernel flavours
-#   make test KERNEL=base     one flavour only (base, debug)
+#   make test                 every test, on all three kernel flavours
+#   make test KERNEL=base     one flavour only (base, debug, intree)
 #   make bench                the library against C on the same caches
+#   make series               the kernel::slab/kernel::mempool patch series,
+#                             generated into out/series/ and checkpatch'ed
 #   make module KDIR=...      build the module against another kernel tree
 
-KERNEL ?= base debug
+KERNEL ?= base debug intree
 RUN_KERNEL ?= base
 
-.PHONY: run test bench module clean
+.PHONY: run test bench series module clean
 run:
 	@qemu/harness.sh run $(RUN_KERNEL)
 
@@ -21,6 +23,10 @@ test:
 
 bench:
 	@qemu/harness.sh bench $(RUN_KERNEL)
+
+series:
+	@qemu/setup.sh
+	@qemu/series.sh
 
 module:
 	@qemu/module.sh $(or $(KDIR),$(shell qemu/kernel.sh base))

@@ -12,7 +12,7 @@
 //!
 //! ```
 //! use core::fmt::Write;
-//! use kernel::sync::Arc;
+//! use kernel::{c_str, sync::Arc};
 //! use rust_mempool::debugfs::{SeqFile, Show, Tree};
 //!
 //! struct Answer;

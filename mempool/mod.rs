@@ -12,7 +12,8 @@
 //! always allow sleeping, and returns the element itself; [`Mempool::try_alloc`] takes any
 //! flags and returns a `Result`. Elements are [`PoolBox`]es that borrow the pool, so a pool
 //! cannot be destroyed while an element is out, and every element goes back to the pool it
-//! came from, refilling the reserve first.
+//! came from, refilling the reserve first. A pool borrows its cache ([`Mempool::new`]) or, to
+//! be kept in a driver's state, owns it ([`Mempool::with_cache`]).
 //!
 //! [`PoolStats`] counts what the reserve did: allocations served from it (`emergency`),
 //! allocations that had to wait, and non-sleeping allocations that failed.
@@ -22,6 +23,7 @@
 //! A block driver's request, allocated on the I/O path, that cannot fail for lack of memory:
 //!
 //! ```
+//! use kernel::c_str;
 //! use rust_mempool::mempool::{Mempool, SleepFlags};
 //! use rust_mempool::slab::{CacheFlags, KmemCache};
 //!

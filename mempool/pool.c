@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * A mempool over a rust_mempool cache, with its own element callbacks so
+ * A mempool over a Rust slab cache, with its own element callbacks so
  * that it can count what the stock slab callbacks cannot see.
  *
  * mempool_alloc() calls the element allocator with __GFP_NOMEMALLOC and

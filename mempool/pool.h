@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * C side of rust_mempool's reserve pools; declared for Rust in mempool/ffi.rs.
+ * C side of the Rust reserve pools; declared for Rust in mempool/ffi.rs.
  */
 #ifndef RMP_MEMPOOL_POOL_H
 #define RMP_MEMPOOL_POOL_H

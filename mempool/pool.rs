@@ -18,8 +18,13 @@ pub const MAX_MIN_NR: usize = 1 << 16;
 ///
 /// When the cache cannot allocate, the pool hands out a reserved element; when the reserve is
 /// empty, a sleeping allocation ([`Mempool::alloc`]) waits until an element comes back, so it
-/// never fails. Elements are [`PoolBox`]es that borrow the pool, which in turn borrows the
-/// cache: neither can be destroyed while an element is out.
+/// never fails. Elements are [`PoolBox`]es that borrow the pool, so it cannot be destroyed
+/// while an element is out.
+///
+/// The pool either borrows its cache ([`Mempool::new`], a `Mempool<'c, T>` that cannot outlive
+/// the cache) or owns it ([`Mempool::with_cache`], a `Mempool<'static, T>` that a driver keeps
+/// in its own state, such as its device or module struct). Either way the cache outlives the
+/// pool.
 ///
 /// # Invariants
 ///
@@ -28,6 +33,7 @@ pub const MAX_MIN_NR: usize = 1 << 16;
 /// # Examples
 ///
 /// ```
+/// use kernel::c_str;
 /// use rust_mempool::mempool::{Mempool, SleepFlags};
 /// use rust_mempool::slab::{CacheFlags, KmemCache};
 ///
@@ -41,7 +47,24 @@ pub const MAX_MIN_NR: usize = 1 << 16;
 /// ```
 pub struct Mempool<'c, T> {
     raw: NonNull<ffi::RmpPool>,
-    cache: &'c KmemCache<T>,
+    // A field drops after `Drop::drop` has destroyed `raw`: an owned cache outlives the pool.
+    cache: PoolCache<'c, T>,
+}
+
+/// The cache under a pool: borrowed, or owned by the pool.
+enum PoolCache<'c, T> {
+    Borrowed(&'c KmemCache<T>),
+    Owned(KmemCache<T>),
+}
+
+impl<T> Deref for PoolCache<'_, T> {
+    type Target = KmemCache<T>;
+    fn deref(&self) -> &KmemCache<T> {
+        match self {
+            Self::Borrowed(cache) => cache,
+            Self::Owned(cache) => cache,
+        }
+    }
 }
 
 // SAFETY: the pool holds no `T` of its own, only empty reserve memory; elements carry `T`'s
@@ -76,15 +99,56 @@ pub struct PoolStats {
     pub failed: u64,
 }
 
+impl<T> Mempool<'static, T> {
+    /// Creates a pool that owns `cache`, and fills its reserve with `min_nr` elements.
+    ///
+    /// This is the pool a driver keeps in its own state: it borrows nothing, and the cache is
+    /// destroyed after the pool when the pool is dropped. Errors as for [`Mempool::new`]; on an
+    /// error the cache is dropped.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use kernel::c_str;
+    /// use rust_mempool::mempool::{Mempool, SleepFlags};
+    /// use rust_mempool::slab::{CacheFlags, KmemCache};
+    ///
+    /// struct Command {
+    ///     tag: u16,
+    /// }
+    ///
+    /// // A driver's per-device state: the pool and its cache in one value.
+    /// struct Device {
+    ///     commands: Mempool<'static, Command>,
+    /// }
+    ///
+    /// let cache = KmemCache::<Command>::new(c_str!("doc_owned_pool"), CacheFlags::NONE)?;
+    /// let dev = KBox::new(Device { commands: Mempool::with_cache(cache, 8)? }, GFP_KERNEL)?;
+    /// let cmd = dev.commands.alloc(Command { tag: 3 }, SleepFlags::NOIO);
+    /// assert_eq!(cmd.tag, 3);
+    /// // The reserve's 8 elements and the one handed out, both from the cache.
+    /// assert_eq!(dev.commands.cache().stats().live, 9);
+    /// # Ok::<(), Error>(())
+    /// ```
+    pub fn with_cache(cache: KmemCache<T>, min_nr: usize) -> Result<Self> {
+        Self::create(PoolCache::Owned(cache), min_nr)
+    }
+}
+
 impl<'c, T> Mempool<'c, T> {
     /// Creates a pool over `cache` and fills its reserve with `min_nr` elements.
     ///
     /// `EINVAL` unless `1 <= min_nr <= MAX_MIN_NR`; `ENOMEM` when the reserve cannot be filled.
     pub fn new(cache: &'c KmemCache<T>, min_nr: usize) -> Result<Self> {
+        Self::create(PoolCache::Borrowed(cache), min_nr)
+    }
+
+    fn create(cache: PoolCache<'c, T>, min_nr: usize) -> Result<Self> {
         let min_nr = checked_min_nr(min_nr)?;
         let (raw_cache, raw_stats) = cache.as_raw();
-        // SAFETY: `raw_cache` and `raw_stats` stay valid while `cache` is borrowed, which this
-        // pool does for as long as it exists.
+        // SAFETY: `raw_cache` and `raw_stats` stay valid while the cache is neither dropped nor
+        // moved out of `cache`, moving `cache` itself does not move what they point to, and
+        // the pool keeps `cache` until `raw` is destroyed.
         let raw = unsafe { ffi::rmp_pool_create(raw_cache, raw_stats, min_nr) };
         // INVARIANT: a non-null result is a new pool over `cache`, owned by nobody else.
         Ok(Self {
@@ -94,8 +158,8 @@ impl<'c, T> Mempool<'c, T> {
     }
 
     /// The cache the pool allocates from.
-    pub fn cache(&self) -> &'c KmemCache<T> {
-        self.cache
+    pub fn cache(&self) -> &KmemCache<T> {
+        &self.cache
     }
 
     /// Allocates an element and moves `value` into it; may sleep, never fails.
@@ -177,7 +241,8 @@ fn checked_min_nr(min_nr: usize) -> Result<i32> {
 impl<T> Drop for Mempool<'_, T> {
     fn drop(&mut self) {
         // SAFETY: no `PoolBox` borrows `self` any more, so every element is back (or was leaked
-        // and is never freed); the reserve goes back to the cache, which outlives `self`.
+        // and is never freed); the reserve goes back to the cache, which is either borrowed for
+        // longer than `self` or owned and dropped only after this function.
         unsafe { ffi::rmp_pool_destroy(self.raw.as_ptr()) };
     }
 }

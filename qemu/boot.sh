@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# boot.sh KDIR INITRAMFS MODE LOG TIMEOUT: boot the test kernel in QEMU with
-# rmp.mode=MODE, write the serial console to LOG, and stop it after TIMEOUT
-# seconds at the latest. The guest's output is also shown as it arrives,
+# boot.sh KDIR INITRAMFS MODE LOG TIMEOUT [FLAVOUR]: boot the test kernel in
+# QEMU with rmp.mode=MODE and rmp.flavour=FLAVOUR, write the serial console
+# to LOG, and stop it after TIMEOUT seconds at the latest. The guest's output is also shown as it arrives,
 # filtered by the mode. Exit status: QEMU's, 124 on timeout.
 source "$(dirname "$0")/lib.sh"
 
-kdir=$1 initramfs=$2 mode=$3 log=$4 limit=$5
+kdir=$1 initramfs=$2 mode=$3 log=$4 limit=$5 flavour=${6:-base}
 image=$kdir/arch/x86/boot/bzImage
 
 # Two CPUs as two sockets: without ACPI the kernel finds CPUs in the BIOS's
@@ -15,7 +15,7 @@ qemu() {
 	timeout --foreground -k 5 "$limit" qemu-system-x86_64 $accel \
 		-m 1G -smp 2,sockets=2 -no-reboot -display none -monitor none -serial stdio \
 		-kernel "$image" -initrd "$initramfs" \
-		-append "console=ttyS0 loglevel=5 slab_nomerge oops=panic panic=-1 rmp.mode=$mode" \
+		-append "console=ttyS0 loglevel=5 slab_nomerge oops=panic panic=-1 rmp.mode=$mode rmp.flavour=$flavour" \
 		</dev/null
 }
 

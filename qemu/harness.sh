@@ -5,7 +5,8 @@
 #   run:   load the module, show its stats, unload it (first flavour only).
 #   bench: run the benchmarks against C and print them (first flavour only).
 #   test: the compile-fail checks (on the host), then every selftest in each
-#         flavour; print TAP and "N passed, N failed, N skipped".
+#         flavour, and for the in-tree flavour the checks of the patch series
+#         (qemu/intree-checks.sh); print TAP and "N passed, N failed, N skipped".
 source "$(dirname "$0")/lib.sh"
 
 mode=$1
@@ -31,12 +32,13 @@ for flavour in $flavours; do
 		compile_checked=1
 
 		# rustfmt with the kernel's own settings, over the three crate roots
-		# and every file they include.
+		# and every file they include, and the in-tree sample.
 		if rustfmt_out=$(/usr/bin/rustfmt --edition 2021 --check \
 			--config-path "$kdir/source/.rustfmt.toml" \
 			"$RMP_ROOT/rust_mempool.rs" \
 			"$RMP_ROOT/selftests/kernel/rust_mempool_selftests.rs" \
-			"$RMP_ROOT/bench/rust_mempool_bench.rs" 2>&1); then
+			"$RMP_ROOT/bench/rust_mempool_bench.rs" \
+			"$RMP_ROOT/intree/sample/rust_mempool_user.rs" 2>&1); then
 			echo "ok - lint: rustfmt --check"
 			passed=$((passed + 1))
 		else
@@ -74,15 +76,17 @@ for flavour in $flavours; do
 	step "building rust_mempool.ko against $flavour kernel"
 	"$RMP_ROOT/qemu/module.sh" "$kdir"
 
+	modules=("$RMP_ROOT"/*.ko)
+	[ "$flavour" = intree ] && modules+=("$kdir/samples/rust/rust_mempool_user.ko")
 	initramfs=$logdir/initramfs-$flavour.cpio.gz
-	"$RMP_ROOT/qemu/initramfs.sh" "$initramfs" "$RMP_ROOT"/*.ko
+	"$RMP_ROOT/qemu/initramfs.sh" "$initramfs" "${modules[@]}"
 
 	log=$logdir/$mode-$flavour-$(date +%Y%m%d-%H%M%S).log
 	case $flavour in
-	debug) limit=1800 ;;
+	debug | intree) limit=1800 ;;
 	*) limit=600 ;;
 	esac
-	"$RMP_ROOT/qemu/boot.sh" "$kdir" "$initramfs" "$mode" "$log" "$limit" || true
+	"$RMP_ROOT/qemu/boot.sh" "$kdir" "$initramfs" "$mode" "$log" "$limit" "$flavour" || true
 
 	if [ "$mode" != test ]; then
 		result=$("$RMP_ROOT/qemu/check-log.sh" "$log" "$flavour")
@@ -97,6 +101,15 @@ for flavour in $flavours; do
 	read -r p f s < <(echo "$result" | tail -n 1)
 	step "$flavour: $p passed, $f failed, $s skipped; serial log: $log"
 	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+
+	if [ "$flavour" = intree ]; then
+		# The series itself and what the kernel's tools say about it.
+		host=$("$RMP_ROOT/qemu/intree-checks.sh" "$kdir" "$result")
+		echo "$host"
+		p=$(echo "$host" | grep -c '^ok - ' || true)
+		f=$(echo "$host" | grep -c '^not ok - ' || true)
+		passed=$((passed + p)) failed=$((failed + f))
+	fi
 done
 
 echo "$passed passed, $failed failed, $skipped skipped"

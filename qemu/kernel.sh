@@ -6,9 +6,18 @@ source "$(dirname "$0")/lib.sh"
 flavour=${1:-base}
 out=$(build_dir "$flavour")
 src=$RMP_CACHE/src-$(source_version | tr "~" _)
+# The in-tree flavour builds a copy of the sources with the series applied;
+# its build directory is reused across versions of the series (an incremental
+# build), and is complete only for the series it was last built with.
+ksrc=$src series=
+if [ "$flavour" = intree ]; then
+	ksrc=$src-intree
+	[ -f "$src/.rmp-unpacked" ] && series=$(series_hash "$src")
+fi
 
 cached() {
-	if [ -f "$out/.rmp-complete" ]; then
+	if [ -f "$out/.rmp-complete" ] &&
+		{ [ "$flavour" != intree ] || [ "$(cat "$out/.rmp-series" 2>/dev/null)" = "$series" ]; }; then
 		step "kernel ($flavour): cached at $out"
 		echo "$out"
 		exit 0
@@ -26,13 +35,35 @@ if ! flock -n 9; then
 fi
 cached
 
-if [ ! -f "$src/.rmp-unpacked" ]; then
-	step "unpacking $RMP_TARBALL into $src"
-	rm -rf "$src" "$src.tmp"
-	mkdir -p "$src.tmp"
-	tar -xf "$RMP_TARBALL" -C "$src.tmp" --strip-components=1
-	mv "$src.tmp" "$src"
-	touch "$src/.rmp-unpacked"
+src=$(unpack_source)
+
+# (Re)apply the series to the in-tree copy: undo the one applied before, if
+# any, so that only the files the series touches are rewritten and rebuilt.
+if [ "$flavour" = intree ]; then
+	series=$(series_hash "$src")
+	if [ "$(cat "$ksrc/.rmp-series" 2>/dev/null)" != "$series" ]; then
+		step "applying the in-tree series ($series) to $ksrc"
+		rm -f "$ksrc/.rmp-series" "$out/.rmp-complete"
+		undone=0
+		if [ -d "$ksrc/.rmp-applied" ]; then
+			undone=1
+			for p in $(find "$ksrc/.rmp-applied" -name '*.patch' | sort -r); do
+				patch -s -R -p1 -d "$ksrc" <"$p" >/dev/null || { undone=0; break; }
+			done
+		fi
+		if [ "$undone" = 0 ]; then
+			# patch(1) writes new files, so the hard links never change $src.
+			rm -rf "$ksrc"
+			cp -al "$src" "$ksrc"
+		fi
+		rm -rf "$ksrc/.rmp-applied"
+		mkdir "$ksrc/.rmp-applied"
+		for p in "$RMP_ROOT"/out/series/000[1-9]*.patch; do
+			patch -s -p1 -d "$ksrc" <"$p" || die "the series does not apply: $p"
+			cp "$p" "$ksrc/.rmp-applied/"
+		done
+		echo "$series" >"$ksrc/.rmp-series"
+	fi
 fi
 
 # The directory name is the hash of the configuration: a build that was
@@ -43,11 +74,11 @@ else
 	step "configuring kernel ($flavour): tinyconfig + $(flavour_fragments "$flavour" | xargs -n1 basename | xargs)"
 	rm -rf "$out"
 	mkdir -p "$out"
-	kmake "$src" O="$out" tinyconfig >/dev/null
+	kmake "$ksrc" O="$out" tinyconfig >/dev/null
 	# shellcheck disable=SC2046
-	"$src/scripts/kconfig/merge_config.sh" -m -O "$out" "$out/.config" \
+	"$ksrc/scripts/kconfig/merge_config.sh" -m -O "$out" "$out/.config" \
 		$(flavour_fragments "$flavour") >/dev/null
-	kmake "$src" O="$out" olddefconfig >/dev/null
+	kmake "$ksrc" O="$out" olddefconfig >/dev/null
 
 	# A fragment option that Kconfig dropped (unmet dependency, toolchain not
 	# detected) would give a kernel that silently tests less: refuse it.
@@ -73,10 +104,22 @@ else
 	touch "$out/.rmp-configured"
 fi
 
+# The in-tree flavour compiles Rust with clippy, as `make CLIPPY=1` would:
+# harness.sh reads the warnings about the series' files from build.log.
+extra=()
+[ "$flavour" = intree ] && extra=(CLIPPY=1)
 step "building kernel ($flavour) with $(nproc) jobs (a few minutes; log: $out/build.log)"
-if ! kmake "$src" O="$out" -j"$(nproc)" bzImage modules >"$out/build.log" 2>&1; then
+if ! kmake "$ksrc" O="$out" "${extra[@]}" -j"$(nproc)" bzImage modules >"$out/build.log" 2>&1; then
 	tail -n 40 "$out/build.log" >&2
 	die "kernel build failed; full log: $out/build.log"
+fi
+if [ "$flavour" = intree ]; then
+	step "kernel ($flavour): make rustdoc (log: $out/rustdoc.log)"
+	if ! kmake "$ksrc" O="$out" rustdoc >"$out/rustdoc.log" 2>&1; then
+		tail -n 40 "$out/rustdoc.log" >&2
+		die "make rustdoc failed; full log: $out/rustdoc.log"
+	fi
+	echo "$series" >"$out/.rmp-series"
 fi
 touch "$out/.rmp-complete"
 step "kernel ($flavour): built at $out"

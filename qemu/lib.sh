@@ -40,7 +40,9 @@ flavour_fragments() {
 	case $1 in
 	base) echo "$RMP_ROOT/qemu/config/base.config" ;;
 	debug) echo "$RMP_ROOT/qemu/config/base.config $RMP_ROOT/qemu/config/debug.config" ;;
-	*) die "unknown kernel flavour '$1' (base, debug)" ;;
+	intree) echo "$RMP_ROOT/qemu/config/base.config $RMP_ROOT/qemu/config/debug.config" \
+		"$RMP_ROOT/qemu/config/intree.config" ;;
+	*) die "unknown kernel flavour '$1' (base, debug, intree)" ;;
 	esac
 }
 
@@ -57,4 +59,34 @@ build_dir() {
 		"$RMP_BINDGEN" --version
 	} | sha256sum | cut -c1-12)
 	echo "$RMP_CACHE/build-$(source_version | tr "~" _)-$1-$key"
+}
+
+# series_hash: generate the in-tree patch series (intree/series.py) from the
+# sources into out/series/ and print the hash of its patches. Needs the
+# unpacked kernel sources, whose untouched files the patches start from.
+series_hash() {
+	python3 "$RMP_ROOT/intree/series.py" "$1" "$RMP_ROOT/out/series" >/dev/null
+	cat "$RMP_ROOT"/out/series/000[1-9]*.patch | sha256sum | cut -c1-12
+}
+
+# unpack_source: the pristine kernel sources, unpacked once into the cache;
+# prints their directory.
+unpack_source() {
+	local src
+	src=$RMP_CACHE/src-$(source_version | tr "~" _)
+	if [ ! -f "$src/.rmp-unpacked" ]; then
+		mkdir -p "$RMP_CACHE"
+		(
+			flock 8
+			if [ ! -f "$src/.rmp-unpacked" ]; then
+				step "unpacking $RMP_TARBALL into $src"
+				rm -rf "$src" "$src.tmp"
+				mkdir -p "$src.tmp"
+				tar -xf "$RMP_TARBALL" -C "$src.tmp" --strip-components=1
+				mv "$src.tmp" "$src"
+				touch "$src/.rmp-unpacked"
+			fi
+		) 8>"$RMP_CACHE/unpack.lock"
+	fi
+	echo "$src"
 }

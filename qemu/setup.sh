@@ -27,6 +27,8 @@ declare -A need=(
 	[python3]=/usr/bin/python3
 	[gcc]=/usr/bin/gcc
 	[perl]=/usr/bin/perl
+	[git]=/usr/bin/git
+	[patch]=/usr/bin/patch
 )
 missing=()
 for pkg in "${!need[@]}"; do

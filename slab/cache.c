@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * C side of rust_mempool's slab caches: kmem_cache_create() is a macro and
+ * C side of the Rust slab caches: kmem_cache_create() is a macro and
  * the allocation entry points are wrapped so that each call does its
  * accounting without a second trip across the language boundary.
  */
@@ -74,7 +74,7 @@ bool rmp_cache_destroy(struct kmem_cache *s, struct rmp_stats *stats,
 
 	rmp_stats_read(stats, &snap);
 	if (snap.live || snap.pending) {
-		pr_err("rust_mempool: cache %s still has %llu objects; leaking it\n",
+		pr_err("rust slab: cache %s still has %llu objects; leaking it\n",
 		       name, snap.live + snap.pending);
 		return false;
 	}

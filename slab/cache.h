@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * C side of rust_mempool's slab caches; declared for Rust in slab/ffi.rs.
+ * C side of the Rust slab caches; declared for Rust in slab/ffi.rs.
  */
 #ifndef RMP_SLAB_CACHE_H
 #define RMP_SLAB_CACHE_H

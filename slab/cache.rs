@@ -33,6 +33,7 @@ use kernel::{
 /// # Examples
 ///
 /// ```
+/// use kernel::c_str;
 /// use rust_mempool::slab::{CacheFlags, KmemCache};
 ///
 /// struct Request {
@@ -104,6 +105,7 @@ impl<T> KmemCache<T> {
     /// # Examples
     ///
     /// ```
+    /// use kernel::c_str;
     /// use rust_mempool::slab::{CacheFlags, KmemCache};
     ///
     /// assert!(KmemCache::<u32>::new(c_str!("doc_new"), CacheFlags::NONE).is_ok());
@@ -149,8 +151,9 @@ impl<T> KmemCache<T> {
         self.stats.read()
     }
 
-    /// The C cache and its counters, for C code that allocates from it with the accounting of
-    /// `slab/cache.c`; both stay valid for as long as `self`.
+    /// The C cache and its counters, for C code that allocates from it with the
+    /// accounting of `slab/cache.c`. Both point to memory the cache owns, not into
+    /// `self`: they stay valid until `self` is dropped, wherever it moves.
     pub(crate) fn as_raw(&self) -> (*mut bindings::kmem_cache, *mut ffi::RmpStats) {
         (self.cache.as_ptr(), self.stats.as_ptr())
     }
@@ -187,6 +190,7 @@ impl<T> KmemCache<T> {
     /// # Examples
     ///
     /// ```
+    /// use kernel::c_str;
     /// use rust_mempool::slab::{CacheFlags, KmemCache};
     ///
     /// let cache = KmemCache::<[u8; 64]>::new(c_str!("doc_alloc"), CacheFlags::NONE)?;
@@ -210,6 +214,7 @@ impl<T> KmemCache<T> {
     /// # Examples
     ///
     /// ```
+    /// use kernel::c_str;
     /// use rust_mempool::slab::{CacheFlags, KmemCache};
     ///
     /// let cache = KmemCache::<[u64; 8]>::new(c_str!("doc_zeroed"), CacheFlags::NONE)?;
@@ -257,7 +262,7 @@ impl<T> KmemCache<T> {
     /// # Examples
     ///
     /// ```
-    /// use kernel::{new_mutex, sync::Mutex};
+    /// use kernel::{c_str, new_mutex, sync::Mutex};
     /// use rust_mempool::slab::{CacheFlags, KmemCache};
     ///
     /// #[pin_data]
@@ -349,6 +354,7 @@ impl<T> KmemCache<T> {
     /// # Examples
     ///
     /// ```
+    /// use kernel::c_str;
     /// use rust_mempool::slab::{CacheFlags, KmemCache};
     ///
     /// let cache = KmemCache::<u32>::new(c_str!("doc_bulk"), CacheFlags::NONE)?;

@@ -14,9 +14,9 @@ use kernel::{
 /// The static state behind a module-lifetime cache. Declare one with
 /// [`kmem_cache_allocator!`](crate::kmem_cache_allocator), not by hand.
 ///
-/// It matches the C `struct rmp_slot` in `slab/cache.c` field for field: C code reads and
-/// writes it (with `READ_ONCE`, `WRITE_ONCE` and RCU), Rust code only passes its address, and
-/// `AtomicPtr<T>` has the same in-memory representation as `*mut T`.
+/// It matches the C `struct rmp_slot` in `slab/cache.c` field for field: C code
+/// reads and writes it (with `READ_ONCE`, `WRITE_ONCE` and RCU), Rust code only passes its
+/// address, and `AtomicPtr<T>` has the same in-memory representation as `*mut T`.
 #[repr(C)]
 pub struct CacheSlot {
     alloc: AtomicPtr<bindings::kmem_cache>,
@@ -189,7 +189,7 @@ pub unsafe fn static_realloc<C: StaticCache>(
 /// # Examples
 ///
 /// ```
-/// use kernel::alloc::Box;
+/// use kernel::{alloc::Box, c_str};
 /// use rust_mempool::slab::{CacheFlags, StaticCache};
 ///
 /// struct Request {

@@ -22,7 +22,7 @@
 //! # Why no object can outlive its cache
 //!
 //! For [`KmemCache`] the borrow checker proves it: dropping the cache needs it unborrowed,
-//! so every `CacheBox` is gone (see `selftests/compile_fail/`). Safe code can still leak a box
+//! so every `CacheBox` is gone. Safe code can still leak a box
 //! with `core::mem::forget`; the cache then finds objects live when dropped and leaks itself
 //! rather than destroy memory that the leaked box may still reach.
 //!
@@ -42,7 +42,7 @@
 //! A driver with a cache of request objects, each holding a lock, pinned in place:
 //!
 //! ```
-//! use kernel::{alloc::Box, new_spinlock, sync::SpinLock};
+//! use kernel::{alloc::Box, c_str, new_spinlock, sync::SpinLock};
 //! use rust_mempool::slab::{CacheFlags, StaticCache};
 //!
 //! #[pin_data]

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Per-CPU usage counters for rust_mempool caches.
+ * Per-CPU usage counters for the Rust slab caches.
  *
  * Every event bumps counters of the local CPU only, with this_cpu ops, which
  * are safe against preemption and interrupts on their own. Readers sum the

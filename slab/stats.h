@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Per-cache usage counters for rust_mempool, kept per CPU so that the
+ * Per-cache usage counters for the Rust slab caches, kept per CPU so that the
  * allocation fast path never writes a cache line shared between CPUs.
  */
 #ifndef RMP_SLAB_STATS_H

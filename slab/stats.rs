@@ -16,6 +16,7 @@ use kernel::prelude::*;
 /// # Examples
 ///
 /// ```
+/// use kernel::c_str;
 /// use rust_mempool::slab::{CacheFlags, KmemCache};
 ///
 /// let cache = KmemCache::<u64>::new(c_str!("doc_stats"), CacheFlags::NONE)?;
