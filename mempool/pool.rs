@@ -3,7 +3,7 @@
 //! A reserve pool over a typed cache.
 
 use super::{ffi, SleepFlags};
-use crate::slab::{gfp, KmemCache};
+use crate::slab::{flags::gfp, KmemCache};
 use core::{
     mem::MaybeUninit,
     ops::{Deref, DerefMut},

@@ -160,10 +160,9 @@ impl<T> KmemCache<T> {
 
     /// Allocates uninitialised memory for one `T`, counted in the statistics.
     fn alloc_uninit(&self, flags: Flags) -> Result<NonNull<MaybeUninit<T>>, AllocError> {
-        // SAFETY: `self.cache` and `self.stats` are live by the type invariant.
-        let raw = unsafe {
-            ffi::rmp_cache_alloc(self.cache.as_ptr(), self.stats.as_ptr(), flags::gfp(flags))
-        };
+        let (cache, stats) = self.as_raw();
+        // SAFETY: `cache` and `stats` are live by the type invariant.
+        let raw = unsafe { ffi::rmp_cache_alloc(cache, stats, flags::gfp(flags)) };
         NonNull::new(raw.cast()).ok_or(AllocError)
     }
 

@@ -73,13 +73,12 @@
 mod bulk;
 mod cache;
 pub(crate) mod ffi;
-mod flags;
+pub(crate) mod flags;
 mod global;
 mod stats;
 
 pub use bulk::BulkBox;
 pub use cache::{CacheBox, KmemCache};
-pub(crate) use flags::gfp;
 pub use flags::CacheFlags;
 pub use global::{static_realloc, CacheSlot, Registration, StaticCache};
 pub use stats::CacheStats;
