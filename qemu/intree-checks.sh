@@ -3,6 +3,7 @@
 # flavour built in KDIR, given the guest's TAP lines (check-log.sh output).
 # Prints one TAP line per check:
 #   - checkpatch.pl over each patch of the series;
+#   - each proper prefix of the series builds rust/ without a warning;
 #   - every rustdoc example of kernel::slab and kernel::mempool ran as a KUnit
 #     test and passed (the guest reports each; this checks none is missing);
 #   - no clippy or compiler warning about the series' files in the kernel
@@ -15,6 +16,7 @@ kdir=$1 guest=$2
 ours='rust/kernel/(slab|mempool)(\.rs|/)|samples/rust/rust_mempool_user'
 
 "$RMP_ROOT/qemu/series.sh"
+"$RMP_ROOT/qemu/series-bisect.sh" "$kdir"
 
 want=$(python3 - "$RMP_ROOT" <<'PY'
 import pathlib, sys

@@ -69,7 +69,7 @@ fi
 # The directory name is the hash of the configuration: a build that was
 # interrupted after configuring resumes where it stopped.
 if [ -f "$out/.rmp-configured" ]; then
-	step "kernel ($flavour): resuming the interrupted build in $out"
+	step "kernel ($flavour): building on in $out (interrupted, or a new series)"
 else
 	step "configuring kernel ($flavour): tinyconfig + $(flavour_fragments "$flavour" | xargs -n1 basename | xargs)"
 	rm -rf "$out"
