@@ -38,11 +38,8 @@ TOUCHED = (
 )
 
 
-def run(*args, cwd, env=None, capture=False):
-    return subprocess.run(
-        args, cwd=cwd, env=env, check=True, text=True,
-        stdout=subprocess.PIPE if capture else None,
-    ).stdout
+def run(*args, cwd, env=None):
+    subprocess.run(args, cwd=cwd, env=env, check=True, text=True)
 
 
 def identity():
@@ -107,7 +104,7 @@ def add_module(path, module):
 
 
 def add_after(path, anchor, new):
-    """Inserts NEW after the first line equal to ANCHOR (or after the block it starts)."""
+    """Inserts NEW right after the first occurrence of ANCHOR in PATH."""
     text = path.read_text()
     if anchor not in text:
         sys.exit(f"series.py: {path}: anchor {anchor!r} not found")

@@ -37,30 +37,19 @@ cached
 
 src=$(unpack_source)
 
-# (Re)apply the series to the in-tree copy: undo the one applied before, if
-# any, so that only the files the series touches are rewritten and rebuilt.
+# Apply the series to a fresh hard-linked copy of the sources. Hard links
+# share their mtime, so the build sees only the files the series touches as
+# changed and rebuilds just those; patch(1) writes new files, so the links
+# never change $src.
 if [ "$flavour" = intree ]; then
 	series=$(series_hash "$src")
 	if [ "$(cat "$ksrc/.rmp-series" 2>/dev/null)" != "$series" ]; then
 		step "applying the in-tree series ($series) to $ksrc"
-		rm -f "$ksrc/.rmp-series" "$out/.rmp-complete"
-		undone=0
-		if [ -d "$ksrc/.rmp-applied" ]; then
-			undone=1
-			for p in $(find "$ksrc/.rmp-applied" -name '*.patch' | sort -r); do
-				patch -s -R -p1 -d "$ksrc" <"$p" >/dev/null || { undone=0; break; }
-			done
-		fi
-		if [ "$undone" = 0 ]; then
-			# patch(1) writes new files, so the hard links never change $src.
-			rm -rf "$ksrc"
-			cp -al "$src" "$ksrc"
-		fi
-		rm -rf "$ksrc/.rmp-applied"
-		mkdir "$ksrc/.rmp-applied"
+		rm -f "$out/.rmp-complete"
+		rm -rf "$ksrc"
+		cp -al "$src" "$ksrc"
 		for p in "$RMP_ROOT"/out/series/000[1-9]*.patch; do
 			patch -s -p1 -d "$ksrc" <"$p" || die "the series does not apply: $p"
-			cp "$p" "$ksrc/.rmp-applied/"
 		done
 		echo "$series" >"$ksrc/.rmp-series"
 	fi
