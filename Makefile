@@ -1,35 +1,43 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# rust_mempool: the developer entry points. Kbuild reads ./Kbuild, not this
-# file, when the kernel builds the module (make -C $KDIR M=$PWD).
-#
-#   make run                  build, boot, load the module, show its stats
-#   make test                 every test, on all three kernel flavours
-#   make test KERNEL=base     one flavour only (base, debug, intree)
-#   make bench                the library against C on the same caches
-#   make series               the kernel::slab/kernel::mempool patch series,
-#                             generated into out/series/ and checkpatch'ed
-#   make module KDIR=...      build the module against another kernel tree
+# rust_mempool: the developer entry points (`make help` lists them). Kbuild
+# reads ./Kbuild, not this file, when the kernel builds the module
+# (make -C $KDIR M=$PWD).
 
-KERNEL ?= base debug intree
+# Empty means each target's default: README.md, "Kernels".
+KVER ?=
+KERNEL ?=
 RUN_KERNEL ?= base
+# make cache-clean: empty for everything, or one kernel version.
+CLEAN_KVER ?=
 
-.PHONY: run test bench series module clean
+.PHONY: help run shell test bench series module cache cache-clean clean
+help:
+	@qemu/help.sh
+
 run:
-	@qemu/harness.sh run $(RUN_KERNEL)
+	@qemu/harness.sh run "$(KVER)" $(RUN_KERNEL)
+
+shell:
+	@qemu/harness.sh shell "$(KVER)" $(RUN_KERNEL)
 
 test:
-	@qemu/harness.sh test $(KERNEL)
+	@qemu/harness.sh test "$(KVER)" $(KERNEL)
 
 bench:
-	@qemu/harness.sh bench $(RUN_KERNEL)
+	@qemu/harness.sh bench "$(KVER)" $(RUN_KERNEL)
 
 series:
-	@qemu/setup.sh
-	@qemu/series.sh
+	@for v in $(or $(KVER),6.12); do RMP_KVER=$$v qemu/setup.sh && RMP_KVER=$$v qemu/series.sh || exit; done
 
 module:
-	@qemu/module.sh $(or $(KDIR),$(shell qemu/kernel.sh base))
+	@RMP_KVER=$(or $(firstword $(KVER)),6.12) qemu/module.sh $(or $(KDIR),$(shell RMP_KVER=$(or $(firstword $(KVER)),6.12) qemu/kernel.sh base))
+
+cache:
+	@qemu/cache.sh list
+
+cache-clean:
+	@qemu/cache.sh clean $(CLEAN_KVER)
 
 clean:
 	@if [ -n "$(KDIR)" ]; then qemu/module.sh $(KDIR) clean; fi

@@ -110,15 +110,7 @@ fn free_last<T>(held: &mut KVec<T>, n: usize) -> Result {
     if n > len {
         return Err(EINVAL);
     }
-    let keep = len - n;
-    for i in (keep..len).rev() {
-        // SAFETY: `i < len`: element `i` is initialised; it is read out once, and the length is
-        // set below `i` before anything can observe it again, so it is never dropped twice.
-        let item = unsafe { core::ptr::read(held.as_ptr().add(i)) };
-        // SAFETY: elements `i..len` have been moved out; `i <= capacity`.
-        unsafe { held.set_len(i) };
-        drop(item);
-    }
+    crate::slab::compat::kvec_truncate(held, len - n);
     Ok(())
 }
 

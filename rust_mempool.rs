@@ -22,7 +22,6 @@ use demo::{CacheControl, PoolControl};
 module! {
     type: RustMempool,
     name: "rust_mempool",
-    author: "rust_mempool developers",
     description: "Typed slab caches and mempools for Rust drivers",
     license: "GPL",
 }

@@ -75,7 +75,7 @@ u64 rmp_bench_c_counted(struct kmem_cache *s, struct rmp_stats *stats,
 	unsigned long i;
 
 	for (i = 0; i < n; i++) {
-		void *p = rmp_cache_alloc(s, stats, GFP_KERNEL);
+		void *p = rmp_cache_alloc(s, stats, GFP_KERNEL, NUMA_NO_NODE);
 
 		if (!p)
 			return 0;

@@ -33,7 +33,7 @@ struct rmp_pool {
 static void *rmp_pool_alloc_element(gfp_t gfp, void *data)
 {
 	struct rmp_pool *p = data;
-	void *obj = rmp_cache_alloc(p->cache, p->cache_stats, gfp);
+	void *obj = rmp_cache_alloc(p->cache, p->cache_stats, gfp, NUMA_NO_NODE);
 
 	if (obj && (gfp & __GFP_NOMEMALLOC))
 		this_cpu_inc(p->cpu->served);

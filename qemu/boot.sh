@@ -9,14 +9,21 @@ kdir=$1 initramfs=$2 mode=$3 log=$4 limit=$5 flavour=${6:-base}
 image=$kdir/arch/x86/boot/bzImage
 
 # Two CPUs as two sockets: without ACPI the kernel finds CPUs in the BIOS's
-# MP table, which lists one processor per socket.
+# MP table, which lists one processor per socket. numa=fake=2 splits memory
+# into two nodes, for the node-specific allocation tests.
 qemu() {
-	local accel=$1 mode=$2 limit=$3
+	local accel=$1 mode=$2 limit=$3 serial=(-serial stdio) input=/dev/null
+	# An interactive shell: the terminal is the guest's console, and Ctrl-C
+	# goes to the guest rather than ending QEMU.
+	if [ "$mode" = shell ] && [ -t 0 ]; then
+		serial=(-chardev stdio,id=console,signal=off -serial chardev:console)
+		input=/dev/stdin
+	fi
 	timeout --foreground -k 5 "$limit" qemu-system-x86_64 $accel \
-		-m 1G -smp 2,sockets=2 -no-reboot -display none -monitor none -serial stdio \
+		-m 1G -smp 2,sockets=2 -no-reboot -display none -monitor none "${serial[@]}" \
 		-kernel "$image" -initrd "$initramfs" \
-		-append "console=ttyS0 loglevel=5 slab_nomerge oops=panic panic=-1 rmp.mode=$mode rmp.flavour=$flavour" \
-		</dev/null
+		-append "console=ttyS0 loglevel=5 slab_nomerge numa=fake=2 oops=panic panic=-1 rmp.mode=$mode rmp.flavour=$flavour" \
+		<"$input"
 }
 
 # KVM hangs on some hosts although /dev/kvm exists: prove it boots once and
@@ -43,9 +50,29 @@ test) show='^(not )?ok |^# |^TAP version|^1\.\.|RMP-DONE' ;;
 *) show='' ;;
 esac
 step "booting $(basename "$kdir") under QEMU/$accel, mode $mode, at most ${limit}s; serial log: $log"
+# A guest that runs tests can be quiet for minutes (the debug kernel's boot
+# KUnit tests): say every 30 seconds that it is still going.
+if [ "$mode" = test ] || [ "$mode" = bench ]; then
+	(
+		start=$SECONDS
+		while sleep 30; do
+			printf '    guest: %d:%02d elapsed, %d lines of serial log\n' $(((SECONDS - start) / 60)) \
+				$(((SECONDS - start) % 60)) "$(wc -l <"$log" 2>/dev/null || echo 0)" >&2
+		done
+	) &
+	ticker=$!
+	trap 'kill "$ticker" 2>/dev/null' EXIT
+fi
 set +e
-qemu "$accel_args" "$mode" "$limit" 2>&1 | tr -d '\r' | tee "$log" | grep --line-buffered -E "$show"
-rc=${PIPESTATUS[0]}
+if [ "$mode" = shell ] && [ -t 0 ]; then
+	# Everything, unbuffered: what is typed is echoed by the guest.
+	qemu "$accel_args" "$mode" "$limit" 2>&1 | tee "$log"
+	rc=${PIPESTATUS[0]}
+	sed -i 's/\r$//' "$log"
+else
+	qemu "$accel_args" "$mode" "$limit" 2>&1 | tr -d '\r' | tee "$log" | grep --line-buffered -E "$show"
+	rc=${PIPESTATUS[0]}
+fi
 set -e
 [ "$rc" = 124 ] && step "guest did not stop within ${limit}s"
 exit "$rc"

@@ -1,116 +1,254 @@
 #!/usr/bin/env bash
-# harness.sh run|test FLAVOUR...: the whole pipeline. Install what is missing,
-# build (or reuse) each kernel flavour, build the modules against it, pack an
-# initramfs, boot it, and judge the serial log.
+# harness.sh MODE KVERS [FLAVOUR...]: the whole pipeline, on each kernel
+# version of KVERS ("6.12", "7.3" or both; empty for the mode's default).
+# Install what is missing, build (or reuse) each kernel flavour, build the
+# modules against it, pack an initramfs, boot it, and judge the serial log.
 #   run:   load the module, show its stats, unload it (first flavour only).
 #   bench: run the benchmarks against C and print them (first flavour only).
-#   test: the compile-fail checks (on the host), then every selftest in each
-#         flavour, and for the in-tree flavour the checks of the patch series
-#         (qemu/intree-checks.sh); print TAP and "N passed, N failed, N skipped".
+#   shell: load the module and give a shell in the guest (first flavour
+#          only); with standard input not a terminal, run it as the shell's
+#          commands and exit with the status of the last one.
+#   test:  per kernel, the host checks (compile-fail, rustfmt, clippy,
+#          checkpatch), then every selftest in each flavour, and for the
+#          in-tree flavour the checks of the patch series
+#          (qemu/intree-checks.sh); print TAP, one summary line per kernel,
+#          the time of each phase and "N passed, N failed, N skipped".
 source "$(dirname "$0")/lib.sh"
 
-mode=$1
-shift
-flavours=${*:-base}
+mode=$1 kvers=$2
+shift 2
+flavours_arg=$*
+# What each kernel tests by default, and why, is in README.md ("Kernels").
+default_flavours() {
+	case $mode:$1 in
+	test:6.12) echo base intree ;;
+	test:*) echo base debug ;;
+	*) echo base ;;
+	esac
+}
+[ -n "$kvers" ] || case $mode in
+test) kvers=$RMP_KVERS ;;
+*) kvers=6.12 ;;
+esac
+for kver in $kvers; do kver_suite "$kver" >/dev/null; done
 logdir=$RMP_CACHE/logs
 mkdir -p "$logdir"
+guest_rc=0
+if [ "$mode" = shell ] && [ ! -t 0 ]; then
+	RMP_SHELL_INPUT=$(mktemp)
+	trap 'rm -f "$RMP_SHELL_INPUT"' EXIT
+	cat >"$RMP_SHELL_INPUT"
+	export RMP_SHELL_INPUT
+fi
 
-"$RMP_ROOT/qemu/setup.sh"
+# Phases and their times, printed at the end of a test run.
+phases=()
+phase_start=$SECONDS
+phase() {
+	phases+=("$(printf '%-44s %4d:%02d' "$1" $(((SECONDS - phase_start) / 60)) $(((SECONDS - phase_start) % 60)))")
+	phase_start=$SECONDS
+}
+started=$SECONDS
+
+# shellcheck disable=SC2086
+"$RMP_ROOT/qemu/setup.sh" $kvers
+phase "setup (packages, bindgen, kernel sources)"
+
+# count LABEL OUTPUT: add the TAP lines of OUTPUT to this kernel's counts.
+count() {
+	local p f
+	p=$(echo "$2" | grep -c '^ok - ' || true)
+	f=$(echo "$2" | grep -c '^not ok - ' || true)
+	kpassed=$((kpassed + p)) kfailed=$((kfailed + f))
+}
+
+# host_checks KDIR: the checks that need a kernel tree but no guest.
+host_checks() {
+	local kdir=$1 result rustfmt_out clippy_out cp_bad
+	step "linux-$RMP_KVER: compile-fail checks of slab/ and mempool/"
+	result=$("$RMP_ROOT/selftests/compile_fail/run.sh" "$kdir" | sed "s/^\(\(not \)\?ok - \)/\1linux-$RMP_KVER: /")
+	echo "$result"
+	count compile "$result"
+
+	# rustfmt with the kernel's own settings, over the three crate roots
+	# and every file they include, and the in-tree sample.
+	if rustfmt_out=$(/usr/bin/rustfmt --edition 2021 --check \
+		--config-path "$kdir/source/.rustfmt.toml" \
+		"$RMP_ROOT/rust_mempool.rs" \
+		"$RMP_ROOT/selftests/kernel/rust_mempool_selftests.rs" \
+		"$RMP_ROOT/bench/rust_mempool_bench.rs" \
+		"$RMP_ROOT/intree/sample/rust_mempool_user.rs" 2>&1); then
+		result="ok - linux-$RMP_KVER: lint: rustfmt --check"
+	else
+		result="not ok - linux-$RMP_KVER: lint: rustfmt --check"$'\n'$(echo "$rustfmt_out" | grep '^Diff in' | sed 's/^/# /')
+	fi
+	echo "$result"
+	count rustfmt "$result"
+
+	# clippy, as the kernel runs it (CLIPPY=1): any warning fails, and so
+	# does objtool's word on the objects.
+	step "linux-$RMP_KVER: clippy over the three modules"
+	clippy_out=$("$RMP_ROOT/qemu/module.sh" "$kdir" CLIPPY=1 2>&1) || true
+	if echo "$clippy_out" | grep -qE '^(warning|error)|: warning: '; then
+		result="not ok - linux-$RMP_KVER: lint: clippy"$'\n'$(echo "$clippy_out" | grep -E -A4 '^(warning|error)|: warning: ' | sed 's/^/# /')
+	else
+		result="ok - linux-$RMP_KVER: lint: clippy"
+	fi
+	echo "$result"
+	count clippy "$result"
+
+	# The kernel's checkpatch over every C file.
+	cp_bad=$(cd "$RMP_ROOT" && for f in $(git ls-files '*.c' '*.h' 2>/dev/null || find . -name '*.[ch]'); do
+		perl "$kdir/source/scripts/checkpatch.pl" --no-tree --terse -q -f "$f" 2>&1
+	done | grep -E ': (ERROR|WARNING|CHECK):' || true)
+	if [ -z "$cp_bad" ]; then
+		result="ok - linux-$RMP_KVER: lint: checkpatch.pl"
+	else
+		result="not ok - linux-$RMP_KVER: lint: checkpatch.pl"$'\n'$(echo "$cp_bad" | sed 's/^/# /')
+	fi
+	echo "$result"
+	count checkpatch "$result"
+}
+
+# shell_checks: make shell, driven by scripted input on this kernel's base
+# flavour: it shows the summary exactly, and passes on the exit status of
+# the guest's last command.
+shell_checks() {
+	local out rc want d=/sys/kernel/debug/rust_mempool
+	want='kind  name                       allocs    frees     live failures
+cache rust_mempool_obj                0        0        0        0
+cache rust_mempool_req               16        0       16        0
+pool  rust_mempool_req_pool           0        0        0        0'
+	step "linux-$RMP_KVER: make shell with scripted input"
+	rc=0
+	out=$(echo "cat $d/summary" | "$RMP_ROOT/qemu/harness.sh" shell "$RMP_KVER" base 2>/dev/null) || rc=$?
+	if [ "$rc" = 0 ] && [ "$(echo "$out" | grep -A3 '^kind  name')" = "$want" ]; then
+		result="ok - linux-$RMP_KVER: make shell: scripted input reads the summary, exit status 0"
+	else
+		result="not ok - linux-$RMP_KVER: make shell: scripted input reads the summary (exit status $rc)"$'\n'$(echo "$out" | tail -n 8 | sed 's/^/# /')
+	fi
+	echo "$result"
+	count shell "$result"
+
+	rc=0
+	out=$(printf 'echo alloc 3 >%s\ngrep ^live: %s\nexit 3\n' "$d/rust_mempool_obj/control" \
+		"$d/rust_mempool_obj/stats" | "$RMP_ROOT/qemu/harness.sh" shell "$RMP_KVER" base 2>/dev/null) || rc=$?
+	if [ "$rc" = 3 ] && echo "$out" | grep -qx 'live: 3'; then
+		result="ok - linux-$RMP_KVER: make shell: a control command takes effect, the last status (3) is passed on"
+	else
+		result="not ok - linux-$RMP_KVER: make shell: want 'live: 3' and exit status 3, got status $rc"$'\n'$(echo "$out" | tail -n 8 | sed 's/^/# /')
+	fi
+	echo "$result"
+	count shell "$result"
+}
+
+# harness_checks: what the README promises of the targets themselves.
+harness_checks() {
+	local targets missing=() t listing
+	targets=$(sed -n 's/^\.PHONY: *//p' "$RMP_ROOT/Makefile")
+	listing=$(make -s -C "$RMP_ROOT" help)
+	for t in $targets; do
+		echo "$listing" | grep -qE "^  make $t( |$)" || missing+=("$t")
+	done
+	if [ ${#missing[@]} = 0 ] && [ "$(echo "$listing" | wc -l)" -le 25 ]; then
+		echo "ok - harness: make help lists all $(echo "$targets" | wc -w) targets on one screen"
+	else
+		echo "not ok - harness: make help: missing ${missing[*]:-none}, $(echo "$listing" | wc -l) lines"
+	fi
+}
 
 passed=0 failed=0 skipped=0
-compile_checked=
-for flavour in $flavours; do
-	kdir=$("$RMP_ROOT/qemu/kernel.sh" "$flavour")
+summaries=()
+if [ "$mode" = test ]; then
+	result=$(harness_checks)
+	echo "$result"
+	passed=$((passed + $(echo "$result" | grep -c '^ok - ' || true)))
+	failed=$((failed + $(echo "$result" | grep -c '^not ok - ' || true)))
+fi
+for RMP_KVER in $kvers; do
+	export RMP_KVER
+	kpassed=0 kfailed=0 kskipped=0
+	host_checked=
+	for flavour in ${flavours_arg:-$(default_flavours "$RMP_KVER")}; do
+		kdir=$("$RMP_ROOT/qemu/kernel.sh" "$flavour")
+		phase "linux-$RMP_KVER: kernel ($flavour)"
 
-	if [ "$mode" = test ] && [ -z "$compile_checked" ]; then
-		step "compile-fail checks of slab/ against $flavour kernel"
-		result=$("$RMP_ROOT/selftests/compile_fail/run.sh" "$kdir")
-		echo "$result"
-		p=$(echo "$result" | grep -c '^ok - ' || true)
-		f=$(echo "$result" | grep -c '^not ok - ' || true)
-		passed=$((passed + p)) failed=$((failed + f))
-		compile_checked=1
-
-		# rustfmt with the kernel's own settings, over the three crate roots
-		# and every file they include, and the in-tree sample.
-		if rustfmt_out=$(/usr/bin/rustfmt --edition 2021 --check \
-			--config-path "$kdir/source/.rustfmt.toml" \
-			"$RMP_ROOT/rust_mempool.rs" \
-			"$RMP_ROOT/selftests/kernel/rust_mempool_selftests.rs" \
-			"$RMP_ROOT/bench/rust_mempool_bench.rs" \
-			"$RMP_ROOT/intree/sample/rust_mempool_user.rs" 2>&1); then
-			echo "ok - lint: rustfmt --check"
-			passed=$((passed + 1))
-		else
-			echo "not ok - lint: rustfmt --check"
-			echo "$rustfmt_out" | grep '^Diff in' | sed 's/^/# /'
-			failed=$((failed + 1))
+		if [ "$mode" = test ] && [ -z "$host_checked" ]; then
+			host_checks "$kdir"
+			host_checked=1
+			phase "linux-$RMP_KVER: host checks"
 		fi
 
-		# clippy, as the kernel runs it (CLIPPY=1): any warning fails.
-		step "clippy over the three modules"
-		clippy_out=$("$RMP_ROOT/qemu/module.sh" "$kdir" CLIPPY=1 2>&1) || true
-		if echo "$clippy_out" | grep -qE '^(warning|error)'; then
-			echo "not ok - lint: clippy"
-			echo "$clippy_out" | grep -E -A4 '^(warning|error)' | sed 's/^/# /'
-			failed=$((failed + 1))
-		else
-			echo "ok - lint: clippy"
-			passed=$((passed + 1))
+		step "linux-$RMP_KVER: building rust_mempool.ko against the $flavour kernel"
+		"$RMP_ROOT/qemu/module.sh" "$kdir"
+
+		modules=("$RMP_ROOT"/*.ko)
+		[ "$flavour" = intree ] && modules+=("$kdir/samples/rust/rust_mempool_user.ko")
+		initramfs=$logdir/initramfs-$RMP_KVER-$flavour.cpio.gz
+		"$RMP_ROOT/qemu/initramfs.sh" "$initramfs" "${modules[@]}"
+		phase "linux-$RMP_KVER: modules ($flavour)"
+
+		log=$logdir/$mode-$RMP_KVER-$flavour-$(date +%Y%m%d-%H%M%S).log
+		case $mode:$flavour in
+		shell:*) limit=600 && [ -z "${RMP_SHELL_INPUT:-}" ] && limit=86400 ;;
+		*:debug | *:intree) limit=1800 ;;
+		*) limit=600 ;;
+		esac
+		"$RMP_ROOT/qemu/boot.sh" "$kdir" "$initramfs" "$mode" "$log" "$limit" "$flavour" || true
+		phase "linux-$RMP_KVER: guest ($flavour)"
+
+		if [ "$mode" != test ]; then
+			# Kernel reports and a guest that did not finish; the guest's own
+			# status is judged below.
+			result=$("$RMP_ROOT/qemu/check-log.sh" "$log" "$RMP_KVER/$flavour" |
+				grep -E '^not ok - .*: (kernel reported|guest did not finish)' || true)
+			[ -z "$result" ] || echo "$result" >&2
+			step "serial log: $log"
+			rc=$(sed -n 's/^RMP-DONE rc=\([0-9]*\)$/\1/p' "$log" | tail -n 1)
+			if [ -n "$result" ] || [ -z "$rc" ]; then
+				kfailed=1
+			elif [ "$rc" != 0 ]; then
+				# make shell passes on the status of its last command.
+				[ "$mode" = shell ] && guest_rc=$rc && step "the guest shell's last command exited $rc"
+				kfailed=1
+			fi
+			break
 		fi
 
-		# The kernel's checkpatch over every C file.
-		cp_bad=$(cd "$RMP_ROOT" && for f in $(git ls-files '*.c' '*.h' 2>/dev/null || find . -name '*.[ch]'); do
-			perl "$kdir/source/scripts/checkpatch.pl" --no-tree --terse -q -f "$f" 2>&1
-		done | grep -E ': (ERROR|WARNING|CHECK):' || true)
-		if [ -z "$cp_bad" ]; then
-			echo "ok - lint: checkpatch.pl"
-			passed=$((passed + 1))
-		else
-			echo "not ok - lint: checkpatch.pl"
-			echo "$cp_bad" | sed 's/^/# /'
-			failed=$((failed + 1))
+		result=$("$RMP_ROOT/qemu/check-log.sh" "$log" "$RMP_KVER/$flavour")
+		echo "$result" | sed '$d' | grep '^not ok' || true
+		read -r p f s < <(echo "$result" | tail -n 1)
+		step "linux-$RMP_KVER $flavour: $p passed, $f failed, $s skipped; serial log: $log"
+		kpassed=$((kpassed + p)) kfailed=$((kfailed + f)) kskipped=$((kskipped + s))
+
+		if [ "$flavour" = base ]; then
+			shell_checks
+			phase "linux-$RMP_KVER: make shell checks"
 		fi
-	fi
 
-	step "building rust_mempool.ko against $flavour kernel"
-	"$RMP_ROOT/qemu/module.sh" "$kdir"
-
-	modules=("$RMP_ROOT"/*.ko)
-	[ "$flavour" = intree ] && modules+=("$kdir/samples/rust/rust_mempool_user.ko")
-	initramfs=$logdir/initramfs-$flavour.cpio.gz
-	"$RMP_ROOT/qemu/initramfs.sh" "$initramfs" "${modules[@]}"
-
-	log=$logdir/$mode-$flavour-$(date +%Y%m%d-%H%M%S).log
-	case $flavour in
-	debug | intree) limit=1800 ;;
-	*) limit=600 ;;
-	esac
-	"$RMP_ROOT/qemu/boot.sh" "$kdir" "$initramfs" "$mode" "$log" "$limit" "$flavour" || true
-
-	if [ "$mode" != test ]; then
-		result=$("$RMP_ROOT/qemu/check-log.sh" "$log" "$flavour")
-		echo "$result" | grep '^not ok' || true
-		echo "serial log: $log"
-		grep -q '^RMP-DONE rc=0$' "$log" && ! echo "$result" | grep -q '^not ok'
-		exit
-	fi
-
-	result=$("$RMP_ROOT/qemu/check-log.sh" "$log" "$flavour")
-	echo "$result" | sed '$d' | grep '^not ok' || true
-	read -r p f s < <(echo "$result" | tail -n 1)
-	step "$flavour: $p passed, $f failed, $s skipped; serial log: $log"
-	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
-
-	if [ "$flavour" = intree ]; then
-		# The series itself and what the kernel's tools say about it.
-		host=$("$RMP_ROOT/qemu/intree-checks.sh" "$kdir" "$result")
-		echo "$host"
-		p=$(echo "$host" | grep -c '^ok - ' || true)
-		f=$(echo "$host" | grep -c '^not ok - ' || true)
-		passed=$((passed + p)) failed=$((failed + f))
-	fi
+		if [ "$flavour" = intree ]; then
+			# The series itself and what the kernel's tools say about it.
+			host=$("$RMP_ROOT/qemu/intree-checks.sh" "$kdir" "$result")
+			echo "$host"
+			count intree "$host"
+			phase "linux-$RMP_KVER: in-tree series checks"
+		fi
+	done
+	summaries+=("linux-$RMP_KVER: $kpassed passed, $kfailed failed, $kskipped skipped")
+	passed=$((passed + kpassed)) failed=$((failed + kfailed)) skipped=$((skipped + kskipped))
 done
 
+if [ "$mode" != test ]; then
+	[ "$guest_rc" = 0 ] || exit "$guest_rc"
+	[ "$failed" = 0 ]
+	exit
+fi
+
+echo
+echo "Time per phase:"
+printf '  %s\n' "${phases[@]}"
+printf '  %-44s %4d:%02d\n' total $(((SECONDS - started) / 60)) $(((SECONDS - started) % 60))
+echo
+printf '%s\n' "${summaries[@]}"
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" = 0 ] && [ "$passed" -gt 0 ]

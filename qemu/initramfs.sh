@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # initramfs.sh OUT.cpio.gz MODULE.ko...: pack busybox, the guest scripts, the
-# selftests and the given modules into an initramfs.
+# selftests and the given modules into an initramfs; with RMP_SHELL_INPUT set,
+# that file too, as the commands of a non-interactive make shell.
 source "$(dirname "$0")/lib.sh"
 
 out=$1
@@ -13,7 +14,8 @@ cp /bin/busybox "$stage/bin/busybox"
 # /init is a script: its interpreter must exist before busybox --install runs.
 ln -s busybox "$stage/bin/sh"
 install -m 0755 "$RMP_ROOT/qemu/guest/init" "$stage/init"
-install -m 0755 "$RMP_ROOT/qemu/guest/run.sh" "$RMP_ROOT/qemu/guest/bench.sh" "$stage/guest/"
+install -m 0755 "$RMP_ROOT"/qemu/guest/*.sh "$stage/guest/"
+[ -z "${RMP_SHELL_INPUT:-}" ] || install -m 0644 "$RMP_SHELL_INPUT" "$stage/guest/input.sh"
 install -m 0755 "$RMP_ROOT"/selftests/*.sh "$stage/selftests/"
 for ko in "$@"; do
 	cp "$ko" "$stage/modules/"

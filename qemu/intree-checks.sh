@@ -26,7 +26,7 @@ from extract import examples
 print(sum(1 for d in ("slab", "mempool") for f in (root / d).glob("*.rs") for _ in examples(f)))
 PY
 )
-got=$(echo "$guest" | grep -cE '^ok - intree: kunit: rust_doctest_kernel_(slab|mempool)_' || true)
+got=$(echo "$guest" | grep -cE '^ok - ([0-9.]+/)?intree: kunit: rust_doctest_kernel_(slab|mempool)_' || true)
 if [ "$got" = "$want" ] && [ "$want" -gt 0 ]; then
 	echo "ok - intree: all $want rustdoc examples of kernel::slab and kernel::mempool passed as KUnit tests"
 else

@@ -4,6 +4,8 @@
 source "$(dirname "$0")/lib.sh"
 
 flavour=${1:-base}
+[ "$flavour" != intree ] || [ "$RMP_KVER" = 6.12 ] ||
+	die "the intree flavour needs the in-tree series, which exists for linux-6.12 only"
 out=$(build_dir "$flavour")
 src=$RMP_CACHE/src-$(source_version | tr "~" _)
 # The in-tree flavour builds a copy of the sources with the series applied;
@@ -97,14 +99,16 @@ fi
 # harness.sh reads the warnings about the series' files from build.log.
 extra=()
 [ "$flavour" = intree ] && extra=(CLIPPY=1)
-step "building kernel ($flavour) with $(nproc) jobs (a few minutes; log: $out/build.log)"
-if ! kmake "$ksrc" O="$out" "${extra[@]}" -j"$(nproc)" bzImage modules >"$out/build.log" 2>&1; then
+step "building linux-$RMP_KVER ($flavour) with $(nproc) jobs (log: $out/build.log)"
+if ! progress "linux-$RMP_KVER ($flavour)" "$out/build.log" "$RMP_CACHE/steps-$RMP_KVER-$flavour" \
+	kmake "$ksrc" O="$out" "${extra[@]}" -j"$(nproc)" bzImage modules; then
 	tail -n 40 "$out/build.log" >&2
 	die "kernel build failed; full log: $out/build.log"
 fi
 if [ "$flavour" = intree ]; then
 	step "kernel ($flavour): make rustdoc (log: $out/rustdoc.log)"
-	if ! kmake "$ksrc" O="$out" rustdoc >"$out/rustdoc.log" 2>&1; then
+	if ! progress "make rustdoc" "$out/rustdoc.log" "$RMP_CACHE/steps-$RMP_KVER-rustdoc" \
+		kmake "$ksrc" O="$out" rustdoc; then
 		tail -n 40 "$out/rustdoc.log" >&2
 		die "make rustdoc failed; full log: $out/rustdoc.log"
 	fi

@@ -3,6 +3,8 @@
 # out/series/ (intree/series.py) and run the kernel's checkpatch.pl on each
 # patch. Prints one "ok - series: ..." or "not ok - series: ..." line per patch.
 source "$(dirname "$0")/lib.sh"
+# The series is written against 6.12's kernel crate; 7.3's is its own work.
+[ "$RMP_KVER" = 6.12 ] || die "there is no in-tree series for linux-$RMP_KVER yet (make series KVER=6.12)"
 
 src=$(unpack_source)
 python3 "$RMP_ROOT/intree/series.py" "$src" "$RMP_ROOT/out/series" >/dev/null

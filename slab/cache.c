@@ -24,9 +24,11 @@ struct kmem_cache *rmp_kmem_cache_create(const char *name, unsigned int size,
 	return kmem_cache_create(name, size, align, sflags, NULL);
 }
 
-void *rmp_cache_alloc(struct kmem_cache *s, struct rmp_stats *stats, gfp_t gfp)
+/* From NUMA node @node, or any node if it is NUMA_NO_NODE. */
+void *rmp_cache_alloc(struct kmem_cache *s, struct rmp_stats *stats, gfp_t gfp,
+		      int node)
 {
-	void *obj = kmem_cache_alloc(s, gfp);
+	void *obj = kmem_cache_alloc_node(s, gfp, node);
 
 	if (likely(obj))
 		rmp_stats_alloced(stats, 1);
@@ -41,13 +43,16 @@ void rmp_cache_free(struct kmem_cache *s, struct rmp_stats *stats, void *obj)
 	rmp_stats_freed(stats, 1);
 }
 
-/* All or nothing, as kmem_cache_alloc_bulk() itself: returns @nr or 0. */
+/*
+ * All or nothing, as kmem_cache_alloc_bulk() itself: returns @nr or 0.
+ * kmem_cache_alloc_bulk() returns the number allocated (@nr or 0) up to
+ * 6.x and whether it allocated them (bool) since; @nr > 0 makes the test
+ * for zero right for both.
+ */
 size_t rmp_cache_alloc_bulk(struct kmem_cache *s, struct rmp_stats *stats,
 			    gfp_t gfp, size_t nr, void **objs)
 {
-	size_t got = kmem_cache_alloc_bulk(s, gfp, nr, objs);
-
-	if (got != nr) {
+	if (!kmem_cache_alloc_bulk(s, gfp, nr, objs)) {
 		rmp_stats_failed(stats);
 		return 0;
 	}
@@ -106,7 +111,7 @@ int rmp_slot_init(struct rmp_slot *slot, const char *name, unsigned int size,
 	return 0;
 }
 
-void *rmp_slot_alloc(struct rmp_slot *slot, gfp_t gfp)
+void *rmp_slot_alloc(struct rmp_slot *slot, gfp_t gfp, int node)
 {
 	struct kmem_cache *s;
 	void *obj;
@@ -118,7 +123,7 @@ void *rmp_slot_alloc(struct rmp_slot *slot, gfp_t gfp)
 	rcu_read_unlock();
 	if (!s)
 		return NULL;
-	obj = rmp_cache_alloc(s, slot->stats, gfp);
+	obj = rmp_cache_alloc(s, slot->stats, gfp, node);
 	/*
 	 * Resolved: counted in live (or failed). Counted before it stops being
 	 * pending, as rmp_stats_read() reads pending first.

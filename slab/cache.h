@@ -31,7 +31,8 @@ struct rmp_slot {
 
 struct kmem_cache *rmp_kmem_cache_create(const char *name, unsigned int size,
 					 unsigned int align, u32 flags);
-void *rmp_cache_alloc(struct kmem_cache *s, struct rmp_stats *stats, gfp_t gfp);
+void *rmp_cache_alloc(struct kmem_cache *s, struct rmp_stats *stats, gfp_t gfp,
+		      int node);
 void rmp_cache_free(struct kmem_cache *s, struct rmp_stats *stats, void *obj);
 size_t rmp_cache_alloc_bulk(struct kmem_cache *s, struct rmp_stats *stats,
 			    gfp_t gfp, size_t nr, void **objs);
@@ -42,7 +43,7 @@ bool rmp_cache_destroy(struct kmem_cache *s, struct rmp_stats *stats,
 
 int rmp_slot_init(struct rmp_slot *slot, const char *name, unsigned int size,
 		  unsigned int align, u32 flags);
-void *rmp_slot_alloc(struct rmp_slot *slot, gfp_t gfp);
+void *rmp_slot_alloc(struct rmp_slot *slot, gfp_t gfp, int node);
 void rmp_slot_free(struct rmp_slot *slot, void *obj);
 void rmp_slot_exit(struct rmp_slot *slot);
 void rmp_slot_read(struct rmp_slot *slot, struct rmp_stats_snapshot *out);

@@ -2,7 +2,8 @@
 
 //! A slab cache of `T` whose objects borrow it.
 
-use super::{ffi, flags, BulkBox, CacheFlags, CacheStats, Stats};
+use super::{compat, ffi, flags, BulkBox, CacheFlags, CacheStats, Stats};
+use compat::Zeroable;
 use core::{
     marker::PhantomData,
     mem::{ManuallyDrop, MaybeUninit},
@@ -13,7 +14,6 @@ use core::{
 use kernel::{
     alloc::{AllocError, Flags},
     bindings,
-    init::Zeroable,
     prelude::*,
 };
 
@@ -82,7 +82,7 @@ pub(crate) fn object_layout<T>() -> Result<(u32, u32)> {
 /// Checks a cache name: 1 to 32 bytes of `[A-Za-z0-9_.-]`, as `/proc/slabinfo` and
 /// `/sys/kernel/slab/` can show them unambiguously.
 pub(crate) fn check_name(name: &CStr) -> Result {
-    let bytes = name.as_bytes();
+    let bytes = compat::cstr_bytes(name);
     let ok = (1..=32).contains(&bytes.len())
         && bytes
             .iter()
@@ -162,7 +162,9 @@ impl<T> KmemCache<T> {
     fn alloc_uninit(&self, flags: Flags) -> Result<NonNull<MaybeUninit<T>>, AllocError> {
         let (cache, stats) = self.as_raw();
         // SAFETY: `cache` and `stats` are live by the type invariant.
-        let raw = unsafe { ffi::rmp_cache_alloc(cache, stats, flags::gfp(flags)) };
+        let raw = unsafe {
+            ffi::rmp_cache_alloc(cache, stats, flags::gfp(flags), bindings::NUMA_NO_NODE)
+        };
         NonNull::new(raw.cast()).ok_or(AllocError)
     }
 
@@ -242,8 +244,8 @@ impl<T> KmemCache<T> {
     where
         E: From<AllocError>,
     {
-        self.init_raw(init, flags)
-            .map_err(|e| e.unwrap_or_else(|| AllocError.into()))
+        // SAFETY: `init` is an `Init`, so its value may move.
+        unsafe { self.init_raw(init, flags) }.map_err(|e| e.unwrap_or_else(|| AllocError.into()))
     }
 
     /// Like [`Self::try_init`], for initialisers whose error converts into a kernel [`Error`].
@@ -251,8 +253,8 @@ impl<T> KmemCache<T> {
     where
         Error: From<E>,
     {
-        self.init_raw(init, flags)
-            .map_err(|e| e.map_or(ENOMEM, Error::from))
+        // SAFETY: `init` is an `Init`, so its value may move.
+        unsafe { self.init_raw(init, flags) }.map_err(|e| e.map_or(ENOMEM, Error::from))
     }
 
     /// Allocates an object and initialises it in place with `init`, pinned: it never moves
@@ -302,19 +304,24 @@ impl<T> KmemCache<T> {
     }
 
     /// Allocates and runs `init`; `Err(None)` means no memory, `Err(Some(e))` that `init` failed.
-    fn init_raw<E>(
+    ///
+    /// # Safety
+    ///
+    /// Unless `init` is an [`Init`], the caller pins the returned box before its value can move.
+    unsafe fn init_raw<E>(
         &self,
-        init: impl Init<T, E>,
+        init: impl PinInit<T, E>,
         flags: Flags,
     ) -> Result<CacheBox<'_, T>, Option<E>> {
         let ptr = self.alloc_uninit(flags).map_err(|_| None)?.cast::<T>();
-        // SAFETY: `ptr` is valid for writes of a `T`, aligned and unused by anything else.
-        match unsafe { init.__init(ptr.as_ptr()) } {
-            // INVARIANT: `ptr` came from `self` and `__init` initialised it.
+        // SAFETY: `ptr` is valid for writes of a `T`, aligned and unused by anything else; by the
+        // safety requirements the value does not move unless `init` allows it.
+        match unsafe { compat::init_into(ptr.as_ptr(), init) } {
+            // INVARIANT: `ptr` came from `self` and `init` initialised it.
             Ok(()) => Ok(CacheBox { ptr, cache: self }),
             Err(e) => {
-                // SAFETY: `ptr` came from `alloc_uninit` and `__init` failed, so it holds
-                // nothing to drop and is not used again.
+                // SAFETY: `ptr` came from `alloc_uninit` and `init` failed, so it holds nothing
+                // to drop and is not used again.
                 unsafe { self.free_uninit(ptr) };
                 Err(Some(e))
             }
@@ -327,24 +334,11 @@ impl<T> KmemCache<T> {
         init: impl PinInit<T, E>,
         flags: Flags,
     ) -> Result<Pin<CacheBox<'_, T>>, Option<E>> {
-        let ptr = self.alloc_uninit(flags).map_err(|_| None)?.cast::<T>();
-        // SAFETY: `ptr` is valid for writes of a `T`, aligned, and will not move: it is only
-        // ever exposed below through `Pin`.
-        match unsafe { init.__pinned_init(ptr.as_ptr()) } {
-            Ok(()) => {
-                // INVARIANT: `ptr` came from `self` and `__pinned_init` initialised it.
-                let b = CacheBox { ptr, cache: self };
-                // SAFETY: `CacheBox` never moves its object and frees it only after dropping
-                // it in place; the object is reached through this `Pin` only.
-                Ok(unsafe { Pin::new_unchecked(b) })
-            }
-            Err(e) => {
-                // SAFETY: `ptr` came from `alloc_uninit` and `__pinned_init` failed, so it
-                // holds nothing to drop and is not used again.
-                unsafe { self.free_uninit(ptr) };
-                Err(Some(e))
-            }
-        }
+        // SAFETY: the box is pinned below before anything can reach its value.
+        let b = unsafe { self.init_raw(init, flags) }?;
+        // SAFETY: `CacheBox` never moves its object and frees it only after dropping it in place;
+        // the object is reached through this `Pin` only.
+        Ok(unsafe { Pin::new_unchecked(b) })
     }
 
     /// Allocates `nr` objects in one call (`kmem_cache_alloc_bulk()`), the `i`-th holding
@@ -394,8 +388,9 @@ impl<T> KmemCache<T> {
                 // SAFETY: `obj` is an unused object of this cache, valid for writes of a `T`.
                 unsafe { obj.write(init(i)) };
             }
-            // SAFETY: the first `nr` elements were written above and capacity is `nr`.
-            unsafe { ptrs.set_len(nr) };
+            // SAFETY: `ptrs` is empty and its first `nr` slots were written above, within its
+            // capacity of `nr`.
+            unsafe { compat::kvec_fill_empty(&mut ptrs, nr) };
         }
         // INVARIANT: every pointer in `ptrs` is an initialised object of `self`.
         Ok(BulkBox::new(ptrs, self))

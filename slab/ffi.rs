@@ -43,6 +43,7 @@ extern "C" {
         s: *mut kmem_cache,
         stats: *mut RmpStats,
         gfp: gfp_t,
+        node: c_int,
     ) -> *mut c_void;
     pub(crate) fn rmp_cache_free(s: *mut kmem_cache, stats: *mut RmpStats, obj: *mut c_void);
     pub(crate) fn rmp_cache_alloc_bulk(
@@ -71,7 +72,11 @@ extern "C" {
         align: u32,
         flags: u32,
     ) -> c_int;
-    pub(crate) fn rmp_slot_alloc(slot: *mut super::CacheSlot, gfp: gfp_t) -> *mut c_void;
+    pub(crate) fn rmp_slot_alloc(
+        slot: *mut super::CacheSlot,
+        gfp: gfp_t,
+        node: c_int,
+    ) -> *mut c_void;
     pub(crate) fn rmp_slot_free(slot: *mut super::CacheSlot, obj: *mut c_void);
     pub(crate) fn rmp_slot_exit(slot: *mut super::CacheSlot);
     pub(crate) fn rmp_slot_read(slot: *mut super::CacheSlot, out: *mut RmpStatsSnapshot);

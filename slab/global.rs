@@ -136,13 +136,15 @@ fn fits<C: StaticCache>(layout: Layout) -> bool {
 ///
 /// # Safety
 ///
-/// The safety requirements of `Allocator::realloc`, with `C` as the allocator.
+/// The safety requirements of `Allocator::realloc`, with `C` as the allocator. A new object
+/// comes from NUMA node `node`, or from any node if it is `NUMA_NO_NODE`.
 #[doc(hidden)]
 pub unsafe fn static_realloc<C: StaticCache>(
     ptr: Option<NonNull<u8>>,
     layout: Layout,
     old_layout: Layout,
     flags: Flags,
+    node: i32,
 ) -> Result<NonNull<[u8]>, AllocError> {
     let slot = C::slot().as_ptr();
     // A pointer with a zero-sized old layout is not ours: treat it as no pointer.
@@ -172,7 +174,7 @@ pub unsafe fn static_realloc<C: StaticCache>(
     }
     // SAFETY: the slot is a static with the layout C expects; an unregistered slot fails the
     // allocation.
-    let obj = unsafe { ffi::rmp_slot_alloc(slot, flags::gfp(flags)) };
+    let obj = unsafe { ffi::rmp_slot_alloc(slot, flags::gfp(flags), node) };
     let obj = NonNull::new(obj.cast::<u8>()).ok_or(AllocError)?;
     Ok(NonNull::slice_from_raw_parts(
         obj,
@@ -224,25 +226,6 @@ macro_rules! kmem_cache_allocator {
             }
         }
 
-        // SAFETY: `realloc` is `static_realloc`, whose allocations are objects of this type's
-        // one cache: they stay valid until freed through this type (the cache is not destroyed
-        // while any is live), any of them may be passed to any function of this type, and it
-        // keeps the guarantees of `Allocator::realloc` (size, alignment, contents, failure).
-        unsafe impl $crate::slab::macro_deps::Allocator for $name {
-            #[inline]
-            unsafe fn realloc(
-                ptr: ::core::option::Option<::core::ptr::NonNull<u8>>,
-                layout: ::core::alloc::Layout,
-                old_layout: ::core::alloc::Layout,
-                flags: $crate::slab::macro_deps::Flags,
-            ) -> ::core::result::Result<
-                ::core::ptr::NonNull<[u8]>,
-                $crate::slab::macro_deps::AllocError,
-            > {
-                // SAFETY: the caller upholds `realloc`'s requirements, which are
-                // `static_realloc`'s.
-                unsafe { $crate::slab::static_realloc::<Self>(ptr, layout, old_layout, flags) }
-            }
-        }
+        $crate::__rmp_static_allocator!($name);
     };
 }

@@ -72,6 +72,7 @@
 
 mod bulk;
 mod cache;
+pub(crate) mod compat;
 pub(crate) mod ffi;
 pub(crate) mod flags;
 mod global;
@@ -88,6 +89,12 @@ pub(crate) use stats::Stats;
 /// `$crate` wherever the macro is used.
 #[doc(hidden)]
 pub mod macro_deps {
+    #[cfg(rmp_alloc_nid)]
+    pub use super::compat::node_id;
+    #[cfg(rmp_alloc_nid)]
+    pub use kernel::alloc::NumaNode;
     pub use kernel::alloc::{AllocError, Allocator, Flags};
+    #[cfg(not(rmp_alloc_nid))]
+    pub use kernel::bindings::NUMA_NO_NODE;
     pub use kernel::str::CStr;
 }

@@ -52,7 +52,7 @@ for case in "$RMP_ROOT"/selftests/compile_fail/case_*.rs; do
 	dir=$work/$name
 	mkdir -p "$dir"
 	{ module "$name"; cat "$case"; } >"$dir/$name.rs"
-	echo "obj-m := $name.o" >"$dir/Kbuild"
+	printf 'include %s/compat.mk\nobj-m := %s.o\n' "$RMP_ROOT" "$name" >"$dir/Kbuild"
 	# Only the Rust object: type checking is what is tested, not linking.
 	if out=$(kmake "$kdir" M="$dir" "$name.o" 2>&1); then
 		got=ok

@@ -6,6 +6,7 @@
  */
 #include <linux/err.h>
 #include <linux/fs.h>
+#include <linux/fs_struct.h>
 #include <linux/kernel.h>
 
 #include "failslab.h"
@@ -27,7 +28,18 @@ static int rmp_test_write(const char *path, const char *value)
 int rmp_test_failslab(const char *cache, bool on)
 {
 	char path[96];
+	int ret;
 
 	snprintf(path, sizeof(path), "/sys/kernel/slab/%s/failslab", cache);
-	return rmp_test_write(path, on ? "1" : "0");
+#ifdef scoped_with_init_fs
+	/*
+	 * Where kernel threads start in an empty root (7.3), resolve the path
+	 * in init's root, as a task of init's would.
+	 */
+	scoped_with_init_fs()
+		ret = rmp_test_write(path, on ? "1" : "0");
+#else
+	ret = rmp_test_write(path, on ? "1" : "0");
+#endif
+	return ret;
 }

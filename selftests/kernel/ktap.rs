@@ -6,10 +6,25 @@
 use core::panic::Location;
 use kernel::prelude::*;
 
-/// Why a test failed: where, and what.
+/// Why a test failed: where, and what; or why it was skipped.
 pub(crate) struct Failure {
     pub(crate) location: &'static Location<'static>,
     pub(crate) error: Option<Error>,
+    pub(crate) skip: Option<&'static str>,
+}
+
+impl Failure {
+    /// The test does not apply to this kernel, for the reason `why`: reported as a skip.
+    // Only the NUMA test skips, and only where `Allocator` takes no node.
+    #[cfg_attr(rmp_alloc_nid, expect(dead_code))]
+    #[track_caller]
+    pub(crate) fn skip(why: &'static str) -> Self {
+        Self {
+            location: Location::caller(),
+            error: None,
+            skip: Some(why),
+        }
+    }
 }
 
 impl From<Error> for Failure {
@@ -18,6 +33,7 @@ impl From<Error> for Failure {
         Self {
             location: Location::caller(),
             error: Some(error),
+            skip: None,
         }
     }
 }
@@ -28,6 +44,7 @@ impl From<kernel::alloc::AllocError> for Failure {
         Self {
             location: Location::caller(),
             error: Some(ENOMEM),
+            skip: None,
         }
     }
 }
@@ -45,6 +62,7 @@ macro_rules! check {
             return Err($crate::ktap::Failure {
                 location: core::panic::Location::caller(),
                 error: None,
+                skip: None,
             });
         }
     };
@@ -60,6 +78,7 @@ macro_rules! check_eq {
             return Err($crate::ktap::Failure {
                 location: core::panic::Location::caller(),
                 error: None,
+                skip: None,
             });
         }
     }};
@@ -73,6 +92,9 @@ pub(crate) fn run_suite(suite: &str, tests: &[Test]) -> usize {
     for (name, test) in tests {
         match test() {
             Ok(()) => pr_info!("rmp-ktap: ok - {}: {}\n", suite, name),
+            Err(Failure {
+                skip: Some(why), ..
+            }) => pr_info!("rmp-ktap: ok - {}: {} # SKIP {}\n", suite, name, why),
             Err(f) => {
                 failed += 1;
                 pr_info!("rmp-ktap: not ok - {}: {}\n", suite, name);

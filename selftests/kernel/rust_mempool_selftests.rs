@@ -24,7 +24,6 @@ mod slab_tests;
 module! {
     type: Selftests,
     name: "rust_mempool_selftests",
-    author: "rust_mempool developers",
     description: "In-kernel tests of rust_mempool",
     license: "GPL",
 }

@@ -22,6 +22,10 @@ pub(crate) const TESTS: &[Test] = &[
         "static_cache_refuses_what_does_not_fit",
         static_cache_limits,
     ),
+    (
+        "static_cache_allocates_on_the_node_asked",
+        static_cache_node,
+    ),
     ("failslab_gives_enomem_and_exact_counts", failslab),
     ("concurrent_alloc_free_on_all_cpus", concurrent),
 ];
@@ -239,6 +243,49 @@ fn static_cache_limits() -> TestResult {
     drop((small, zst));
     check_eq!(reg.stats(), stats(1, 1, 1, 0));
     Ok(())
+}
+
+#[cfg(rmp_alloc_nid)]
+extern "C" {
+    fn rmp_test_obj_node(obj: *const kernel::ffi::c_void) -> kernel::ffi::c_int;
+    fn rmp_test_online_nodes() -> kernel::ffi::c_uint;
+}
+
+#[cfg(rmp_alloc_nid)]
+crate::kmem_cache_allocator!(NodeCache: [u64; 4] = c_str!("rmp_t_static_node"));
+
+/// The guest boots with `numa=fake=2`: an object asked of node 1 comes from node 1.
+#[cfg(rmp_alloc_nid)]
+fn static_cache_node() -> TestResult {
+    use core::alloc::Layout;
+    use kernel::alloc::{Allocator, NumaNode};
+
+    check_eq!(<NodeCache as Allocator>::MIN_ALIGN, 8);
+    // SAFETY: no preconditions.
+    check_eq!(unsafe { rmp_test_online_nodes() }, 2);
+    let reg = NodeCache::register(CacheFlags::NONE)?;
+    let layout = Layout::new::<[u64; 4]>();
+    for node in [1, 0, 1] {
+        let obj = NodeCache::alloc(layout, GFP_KERNEL, NumaNode::new(node)?)?;
+        // SAFETY: `obj` is a live slab object.
+        let got = unsafe { rmp_test_obj_node(obj.as_ptr().cast()) };
+        // SAFETY: `obj` came from `NodeCache::alloc` with `layout` and is not used again.
+        unsafe { NodeCache::free(obj.cast(), layout) };
+        check_eq!(got, node);
+    }
+    // Any node: still counted like the others.
+    let any = Box::<[u64; 4], NodeCache>::new([1; 4], GFP_KERNEL)?;
+    drop(any);
+    check_eq!(reg.stats(), stats(4, 4, 1, 0));
+    Ok(())
+}
+
+/// Without a NUMA node in `Allocator`, there is nothing to ask for.
+#[cfg(not(rmp_alloc_nid))]
+fn static_cache_node() -> TestResult {
+    Err(crate::ktap::Failure::skip(
+        "this kernel's Allocator takes no NUMA node",
+    ))
 }
 
 /// Needs `/sys/kernel/debug/failslab` armed by `test_kernel.sh`: then every allocation from a

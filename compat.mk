@@ -1,0 +1,18 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# --cfg flags for the kernel crate API of the tree being built against,
+# found by probing its sources for each feature rather than by version, so
+# kernels between 6.12 and 7.3 and vendor backports get what they have.
+# Included by ./Kbuild and by the compile-fail checks; slab/compat.rs is
+# the one Rust file that reads the flags.
+
+rmp-has = $(shell grep -qs -- $(2) $(srctree)/$(1) && echo y)
+
+# Allocator::realloc() takes a NumaNode, and Allocator has MIN_ALIGN (6.18).
+rmp-cfg-$(call rmp-has,rust/kernel/alloc.rs,'nid: NumaNode') += rmp_alloc_nid
+# pin-init is its own crate: no PinInit::__pinned_init, Zeroable in pin_init.
+rmp-cfg-$(if $(wildcard $(srctree)/rust/pin-init/src/lib.rs),y) += rmp_pin_init_crate
+# Vec::set_len() gave way to inc_len() and truncate().
+rmp-cfg-$(call rmp-has,rust/kernel/alloc/kvec.rs,'fn inc_len') += rmp_kvec_inc_len
+
+rustflags-y += $(addprefix --cfg ,$(rmp-cfg-y))

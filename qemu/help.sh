@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# help.sh: every make target and variable on one screen, with what each
+# costs on a 2-core machine (measured; README.md has the details).
+cat <<'HELP'
+rust_mempool: typed slab caches and mempools for Rust drivers, tested in QEMU.
+
+Targets (as root on Debian 12; each installs what it lacks)     cold     cached
+  make run        build, boot, load the module, show its stats  ~12 min   ~1 min
+  make shell      the same, then a shell in the guest           ~12 min   ~1 min
+                  (commands on stdin: runs them, exits with the last status)
+  make test       every test on both kernels, one summary line  ~50 min   ~8 min
+                  per kernel, the time of each phase
+  make bench      the library against C on the same caches      ~12 min   ~2 min
+  make series     the in-tree patch series into out/series/      ~1 min  ~20 s
+  make module     the modules against KDIR (or the base kernel)       -   ~30 s
+  make cache      what is cached (kernels, sources, tools), sizes
+  make cache-clean            remove the cache; CLEAN_KVER=7.3 only that kernel
+  make clean      remove build products from the source tree
+  make help       this
+
+Variables
+  KVER=6.12 | 7.3 | "6.12 7.3"  kernels (test: both; run, shell, bench: 6.12)
+  KERNEL=base debug intree      flavours for test (default per kernel: README)
+  RUN_KERNEL=base | debug       flavour for run, shell, bench
+  KDIR=/path/to/linux           make module against another configured tree
+  RMP_CACHE=dir                 where kernels are cached (~/.cache/rust_mempool)
+
+Cold: from a fresh machine, packages and kernel builds included.
+HELP
