@@ -45,7 +45,7 @@ fi
 phases=()
 phase_start=$SECONDS
 phase() {
-	phases+=("$(printf '%-44s %4d:%02d' "$1" $(((SECONDS - phase_start) / 60)) $(((SECONDS - phase_start) % 60)))")
+	phases+=("$(printf '%-50s %4d:%02d' "$1" $(((SECONDS - phase_start) / 60)) $(((SECONDS - phase_start) % 60)))")
 	phase_start=$SECONDS
 }
 started=$SECONDS
@@ -62,9 +62,10 @@ count() {
 	kpassed=$((kpassed + p)) kfailed=$((kfailed + f))
 }
 
-# host_checks KDIR: the checks that need a kernel tree but no guest.
+# host_checks KDIR BUILD_OUTPUT: the checks that need a kernel tree but no
+# guest; BUILD_OUTPUT is what building the modules with CLIPPY=1 printed.
 host_checks() {
-	local kdir=$1 result rustfmt_out clippy_out cp_bad
+	local kdir=$1 clippy_out=$2 result rustfmt_out cp_bad
 	step "linux-$RMP_KVER: compile-fail checks of slab/ and mempool/"
 	result=$("$RMP_ROOT/selftests/compile_fail/run.sh" "$kdir" | sed "s/^\(\(not \)\?ok - \)/\1linux-$RMP_KVER: /")
 	echo "$result"
@@ -87,8 +88,6 @@ host_checks() {
 
 	# clippy, as the kernel runs it (CLIPPY=1): any warning fails, and so
 	# does objtool's word on the objects.
-	step "linux-$RMP_KVER: clippy over the three modules"
-	clippy_out=$("$RMP_ROOT/qemu/module.sh" "$kdir" CLIPPY=1 2>&1) || true
 	if echo "$clippy_out" | grep -qE '^(warning|error)|: warning: '; then
 		result="not ok - linux-$RMP_KVER: lint: clippy"$'\n'$(echo "$clippy_out" | grep -E -A4 '^(warning|error)|: warning: ' | sed 's/^/# /')
 	else
@@ -159,6 +158,9 @@ harness_checks() {
 
 passed=0 failed=0 skipped=0
 summaries=()
+# make shell and a killed build are harness, not kernel: checked on the first
+# kernel's base only.
+shell_checked=
 if [ "$mode" = test ]; then
 	result=$(harness_checks)
 	echo "$result"
@@ -173,20 +175,36 @@ for RMP_KVER in $kvers; do
 		kdir=$("$RMP_ROOT/qemu/kernel.sh" "$flavour")
 		phase "linux-$RMP_KVER: kernel ($flavour)"
 
+		# Tests build with clippy, as the kernel's CLIPPY=1 does: the same
+		# objects, and the lints on the way. RMP_MODULE_CLIPPY passes that on to the
+		# make shell checks, so that they reuse the objects.
+		step "linux-$RMP_KVER: building the modules against the $flavour kernel"
+		rm -f "$RMP_ROOT"/*.ko
+		if [ "$mode" = test ]; then
+			export RMP_MODULE_CLIPPY=1
+			build_out=$("$RMP_ROOT/qemu/module.sh" "$kdir" CLIPPY=1 2>&1) || true
+		else
+			"$RMP_ROOT/qemu/module.sh" "$kdir" ${RMP_MODULE_CLIPPY:+CLIPPY=1} || true
+		fi
+		if [ ! -f "$RMP_ROOT/rust_mempool.ko" ]; then
+			[ "$mode" != test ] || echo "$build_out" | grep -E -A6 '(^|: )(error|warning)' | head -n 40 >&2 || true
+			echo "not ok - linux-$RMP_KVER/$flavour: the modules do not build"
+			kfailed=$((kfailed + 1))
+			[ "$mode" = test ] && continue
+			break
+		fi
+		phase "linux-$RMP_KVER: modules ($flavour)"
+
 		if [ "$mode" = test ] && [ -z "$host_checked" ]; then
-			host_checks "$kdir"
+			host_checks "$kdir" "$build_out"
 			host_checked=1
 			phase "linux-$RMP_KVER: host checks"
 		fi
-
-		step "linux-$RMP_KVER: building rust_mempool.ko against the $flavour kernel"
-		"$RMP_ROOT/qemu/module.sh" "$kdir"
 
 		modules=("$RMP_ROOT"/*.ko)
 		[ "$flavour" = intree ] && modules+=("$kdir/samples/rust/rust_mempool_user.ko")
 		initramfs=$logdir/initramfs-$RMP_KVER-$flavour.cpio.gz
 		"$RMP_ROOT/qemu/initramfs.sh" "$initramfs" "${modules[@]}"
-		phase "linux-$RMP_KVER: modules ($flavour)"
 
 		log=$logdir/$mode-$RMP_KVER-$flavour-$(date +%Y%m%d-%H%M%S).log
 		case $mode:$flavour in
@@ -221,9 +239,13 @@ for RMP_KVER in $kvers; do
 		step "linux-$RMP_KVER $flavour: $p passed, $f failed, $s skipped; serial log: $log"
 		kpassed=$((kpassed + p)) kfailed=$((kfailed + f)) kskipped=$((kskipped + s))
 
-		if [ "$flavour" = base ]; then
+		if [ "$flavour" = base ] && [ -z "$shell_checked" ]; then
+			shell_checked=1
 			shell_checks
-			phase "linux-$RMP_KVER: make shell checks"
+			result=$("$RMP_ROOT/qemu/interrupt-check.sh" "$kdir")
+			echo "$result"
+			count interrupt "$result"
+			phase "linux-$RMP_KVER: make shell and killed-build checks"
 		fi
 
 		if [ "$flavour" = intree ]; then
@@ -247,7 +269,7 @@ fi
 echo
 echo "Time per phase:"
 printf '  %s\n' "${phases[@]}"
-printf '  %-44s %4d:%02d\n' total $(((SECONDS - started) / 60)) $(((SECONDS - started) % 60))
+printf '  %-50s %4d:%02d\n' total $(((SECONDS - started) / 60)) $(((SECONDS - started) % 60))
 echo
 printf '%s\n' "${summaries[@]}"
 echo "$passed passed, $failed failed, $skipped skipped"
