@@ -141,28 +141,13 @@ pool  rust_mempool_req_pool           0        0        0        0'
 	count shell "$result"
 }
 
-# harness_checks: what the README promises of the targets themselves.
-harness_checks() {
-	local targets missing=() t listing
-	targets=$(sed -n 's/^\.PHONY: *//p' "$RMP_ROOT/Makefile")
-	listing=$(make -s -C "$RMP_ROOT" help)
-	for t in $targets; do
-		echo "$listing" | grep -qE "^  make $t( |$)" || missing+=("$t")
-	done
-	if [ ${#missing[@]} = 0 ] && [ "$(echo "$listing" | wc -l)" -le 25 ]; then
-		echo "ok - harness: make help lists all $(echo "$targets" | wc -w) targets on one screen"
-	else
-		echo "not ok - harness: make help: missing ${missing[*]:-none}, $(echo "$listing" | wc -l) lines"
-	fi
-}
-
 passed=0 failed=0 skipped=0
 summaries=()
 # make shell and a killed build are harness, not kernel: checked on the first
 # kernel's base only.
 shell_checked=
 if [ "$mode" = test ]; then
-	result=$(harness_checks)
+	result=$("$RMP_ROOT/qemu/harness-checks.sh")
 	echo "$result"
 	passed=$((passed + $(echo "$result" | grep -c '^ok - ' || true)))
 	failed=$((failed + $(echo "$result" | grep -c '^not ok - ' || true)))

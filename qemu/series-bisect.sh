@@ -30,8 +30,8 @@ for ((k = 1; k < n; k++)); do
 		break
 	fi
 	step "series: building rust/ after $name (log: $out/prefix-$k.log)"
-	if ! kmake "$psrc" O="$out" CLIPPY=1 -j"$(nproc)" olddefconfig prepare rust/ \
-		>"$out/prefix-$k.log" 2>&1; then
+	if ! progress "rust/ after $name" "$out/prefix-$k.log" "" \
+		kmake "$psrc" O="$out" CLIPPY=1 -j"$(nproc)" olddefconfig prepare rust/; then
 		echo "not ok - series: rust/ builds after $name"
 		tail -n 20 "$out/prefix-$k.log" | sed 's/^/# /'
 	elif grep -qE '^(warning|error)|: (warning|error): ' "$out/prefix-$k.log"; then

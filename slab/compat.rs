@@ -6,9 +6,12 @@
 //! `compat.mk`, which probes the kernel's sources for the feature (not for a version number):
 //!
 //! - `rmp_alloc_nid`: [`Allocator`](kernel::alloc::Allocator) has `MIN_ALIGN` and its
-//!   `realloc` takes a `NumaNode` (6.18 and later);
-//! - `rmp_pin_init_crate`: pin-init is its own crate, `pin_init` (6.15 and later);
-//! - `rmp_kvec_inc_len`: `Vec::set_len` gave way to `inc_len` and `truncate` (6.16 and later).
+//!   `realloc` takes a `NumaNode`;
+//! - `rmp_pin_init_crate`: pin-init is its own crate, `pin_init`, with no
+//!   `PinInit::__pinned_init`;
+//! - `rmp_kvec_inc_len`: `Vec::set_len` gave way to `inc_len` and `truncate`.
+//!
+//! 7.3 has all three, 6.12 none; kernels in between have what their sources show.
 
 use kernel::prelude::*;
 
