@@ -67,7 +67,8 @@ count() {
 host_checks() {
 	local kdir=$1 clippy_out=$2 result rustfmt_out cp_bad
 	step "linux-$RMP_KVER: compile-fail checks of slab/ and mempool/"
-	result=$("$RMP_ROOT/selftests/compile_fail/run.sh" "$kdir" | sed "s/^\(\(not \)\?ok - \)/\1linux-$RMP_KVER: /")
+	result=$("$RMP_ROOT/selftests/compile_fail/run.sh" "$kdir" | sed "s/^\(\(not \)\?ok - \)/\1linux-$RMP_KVER: /") || true
+	[ -n "$result" ] || result="not ok - linux-$RMP_KVER: compile_fail: run.sh printed no result"
 	echo "$result"
 	count compile "$result"
 
@@ -147,7 +148,8 @@ summaries=()
 # kernel's base only.
 shell_checked=
 if [ "$mode" = test ]; then
-	result=$("$RMP_ROOT/qemu/harness-checks.sh")
+	result=$("$RMP_ROOT/qemu/harness-checks.sh") || true
+	[ -n "$result" ] || result="not ok - harness: harness-checks.sh printed no result"
 	echo "$result"
 	passed=$((passed + $(echo "$result" | grep -c '^ok - ' || true)))
 	failed=$((failed + $(echo "$result" | grep -c '^not ok - ' || true)))
@@ -227,7 +229,8 @@ for RMP_KVER in $kvers; do
 		if [ "$flavour" = base ] && [ -z "$shell_checked" ]; then
 			shell_checked=1
 			shell_checks
-			result=$("$RMP_ROOT/qemu/interrupt-check.sh" "$kdir")
+			result=$("$RMP_ROOT/qemu/interrupt-check.sh" "$kdir") || true
+			[ -n "$result" ] || result="not ok - linux-$RMP_KVER: interrupt-check.sh printed no result"
 			echo "$result"
 			count interrupt "$result"
 			phase "linux-$RMP_KVER: make shell and killed-build checks"
