@@ -5,8 +5,8 @@
 
 use crate::commands::{self, Cmd, MAX_N};
 use crate::debugfs::{Command, SeqFile, Show};
-use crate::mempool::{Mempool, PoolBox};
-use crate::slab::{CacheFlags, KmemCache, Registration, StaticCache};
+use crate::mempool::{Mempool, PoolBox, PoolStats};
+use crate::slab::{CacheFlags, CacheStats, KmemCache, Registration, StaticCache};
 use core::fmt::Write;
 use kernel::{alloc::Box, c_str, new_mutex, prelude::*, sync::Mutex};
 
@@ -37,17 +37,8 @@ impl CacheControl {
         }? Error)
     }
 
-    pub(crate) fn summary(&self, out: &mut SeqFile<'_>) -> core::fmt::Result {
-        let s = self.registration.stats();
-        summary_line(
-            out,
-            "cache",
-            ObjCache::NAME,
-            s.allocs,
-            s.frees,
-            s.live,
-            s.failures,
-        )
+    pub(crate) fn summary(&self) -> SummaryRow<'static> {
+        SummaryRow::cache(ObjCache::NAME, &self.registration.stats())
     }
 }
 
@@ -57,7 +48,7 @@ impl Show for CacheControl {
         writeln!(out, "name: {}", ObjCache::NAME.to_str().unwrap_or("?"))?;
         writeln!(out, "object_size: {}", core::mem::size_of::<Obj>())?;
         writeln!(out, "aligned_size: {}", self.registration.aligned_size())?;
-        cache_lines(out, s.allocs, s.frees, s.live, s.peak, s.failures)?;
+        write!(out, "{s}")?;
         writeln!(out, "held: {}", self.held.lock().len())
     }
 }
@@ -169,9 +160,8 @@ impl PoolControl {
         &self.cache
     }
 
-    pub(crate) fn summary(&self, out: &mut SeqFile<'_>) -> core::fmt::Result {
-        let s = self.pool.stats();
-        summary_line(out, "pool", REQ_POOL, s.allocs, s.frees, s.live, s.failed)
+    pub(crate) fn summary(&self) -> SummaryRow<'static> {
+        SummaryRow::pool(REQ_POOL, &self.pool.stats())
     }
 }
 
@@ -181,13 +171,7 @@ impl Show for PoolControl {
         writeln!(out, "name: {}", REQ_POOL.to_str().unwrap_or("?"))?;
         writeln!(out, "object_size: {}", self.cache.object_size())?;
         writeln!(out, "aligned_size: {}", self.cache.aligned_size())?;
-        // A sleeping allocation never fails, so a pool's failures are its failed ones.
-        cache_lines(out, s.allocs, s.frees, s.live, s.peak, s.failed)?;
-        writeln!(out, "min_nr: {}", s.min_nr)?;
-        writeln!(out, "reserve: {}", s.reserve)?;
-        writeln!(out, "emergency: {}", s.emergency)?;
-        writeln!(out, "waits: {}", s.waits)?;
-        writeln!(out, "failed: {}", s.failed)?;
+        write!(out, "{s}")?;
         writeln!(out, "held: {}", self.held.lock().len())
     }
 }
@@ -215,40 +199,58 @@ impl Command for PoolControl {
     }
 }
 
-/// Shows the counters of a cache, as in its `stats` file.
-pub(crate) fn cache_lines(
-    out: &mut SeqFile<'_>,
+/// The first line of the `summary` file, naming the columns of [`SummaryRow`].
+pub(crate) const SUMMARY_HEADER: &str =
+    "kind  name                       allocs    frees     live failures\n";
+
+/// One line of the `summary` file: what a cache or a pool handed out, took back, has out and
+/// failed to hand out.
+pub(crate) struct SummaryRow<'a> {
+    kind: &'static str,
+    name: &'a CStr,
     allocs: u64,
     frees: u64,
     live: u64,
-    peak: u64,
     failures: u64,
-) -> core::fmt::Result {
-    writeln!(out, "allocs: {}", allocs)?;
-    writeln!(out, "frees: {}", frees)?;
-    writeln!(out, "live: {}", live)?;
-    writeln!(out, "peak: {}", peak)?;
-    writeln!(out, "failures: {}", failures)
 }
 
-/// One line of the `summary` file.
-pub(crate) fn summary_line(
-    out: &mut SeqFile<'_>,
-    kind: &str,
-    name: &CStr,
-    allocs: u64,
-    frees: u64,
-    live: u64,
-    failures: u64,
-) -> core::fmt::Result {
-    writeln!(
-        out,
-        "{:<5} {:<24} {:>8} {:>8} {:>8} {:>8}",
-        kind,
-        name.to_str().unwrap_or("?"),
-        allocs,
-        frees,
-        live,
-        failures
-    )
+impl<'a> SummaryRow<'a> {
+    /// The line of the cache `name`.
+    pub(crate) fn cache(name: &'a CStr, s: &CacheStats) -> Self {
+        Self {
+            kind: "cache",
+            name,
+            allocs: s.allocs,
+            frees: s.frees,
+            live: s.live,
+            failures: s.failures,
+        }
+    }
+
+    /// The line of the pool `name`, counting its elements.
+    pub(crate) fn pool(name: &'a CStr, s: &PoolStats) -> Self {
+        Self {
+            kind: "pool",
+            name,
+            allocs: s.allocs,
+            frees: s.frees,
+            live: s.live,
+            failures: s.failures,
+        }
+    }
+}
+
+impl core::fmt::Display for SummaryRow<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        writeln!(
+            f,
+            "{:<5} {:<24} {:>8} {:>8} {:>8} {:>8}",
+            self.kind,
+            self.name.to_str().unwrap_or("?"),
+            self.allocs,
+            self.frees,
+            self.live,
+            self.failures
+        )
+    }
 }

@@ -17,7 +17,7 @@ mod commands;
 mod demo;
 
 use debugfs::{SeqFile, Show, Tree};
-use demo::{CacheControl, PoolControl};
+use demo::{CacheControl, PoolControl, SummaryRow};
 
 module! {
     type: RustMempool,
@@ -41,7 +41,7 @@ impl Show for PoolCacheStats {
         writeln!(out, "name: {}", cache.name().to_str().unwrap_or("?"))?;
         writeln!(out, "object_size: {}", cache.object_size())?;
         writeln!(out, "aligned_size: {}", cache.aligned_size())?;
-        demo::cache_lines(out, s.allocs, s.frees, s.live, s.peak, s.failures)
+        write!(out, "{s}")
     }
 }
 
@@ -53,24 +53,15 @@ struct Summary {
 
 impl Show for Summary {
     fn show(&self, out: &mut SeqFile<'_>) -> core::fmt::Result {
-        writeln!(
-            out,
-            "{:<5} {:<24} {:>8} {:>8} {:>8} {:>8}",
-            "kind", "name", "allocs", "frees", "live", "failures"
-        )?;
-        self.cache.summary(out)?;
         let c = self.pool.cache();
-        let s = c.stats();
-        demo::summary_line(
+        write!(
             out,
-            "cache",
-            c.name(),
-            s.allocs,
-            s.frees,
-            s.live,
-            s.failures,
-        )?;
-        self.pool.summary(out)
+            "{}{}{}{}",
+            demo::SUMMARY_HEADER,
+            self.cache.summary(),
+            SummaryRow::cache(c.name(), &c.stats()),
+            self.pool.summary()
+        )
     }
 }
 

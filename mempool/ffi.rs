@@ -24,7 +24,7 @@ pub(crate) struct RmpPoolSnapshot {
     pub(crate) peak: u64,
     pub(crate) emergency: u64,
     pub(crate) waits: u64,
-    pub(crate) failed: u64,
+    pub(crate) failures: u64,
 }
 
 extern "C" {

@@ -16,7 +16,7 @@
 //! be kept in a driver's state, owns it ([`Mempool::with_cache`]).
 //!
 //! [`PoolStats`] counts what the reserve did: allocations served from it (`emergency`),
-//! allocations that had to wait, and non-sleeping allocations that failed.
+//! allocations that had to wait, and allocations that failed (only non-sleeping ones can).
 //!
 //! # Example
 //!

@@ -129,7 +129,7 @@ void rmp_pool_read(struct rmp_pool *p, struct rmp_pool_snapshot *out)
 	out->frees = elements.frees;
 	out->live = elements.live;
 	out->peak = elements.peak;
-	out->failed = elements.failures;
+	out->failures = elements.failures;
 	for_each_possible_cpu(cpu) {
 		struct rmp_pool_cpu *c = per_cpu_ptr(p->cpu, cpu);
 

@@ -21,7 +21,7 @@ struct rmp_pool_snapshot {
 	u64 peak;	/* highest live */
 	u64 emergency;	/* allocations served from the reserve */
 	u64 waits;	/* sleeping allocations that found the reserve empty */
-	u64 failed;	/* non-sleeping allocations that got nothing */
+	u64 failures;	/* allocations that got nothing */
 };
 
 struct rmp_pool *rmp_pool_create(struct kmem_cache *cache,

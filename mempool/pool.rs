@@ -95,8 +95,45 @@ pub struct PoolStats {
     /// Sleeping allocations that found the cache and the reserve empty and so had to reclaim
     /// memory or wait for an element to come back.
     pub waits: u64,
-    /// Non-sleeping allocations that got nothing.
-    pub failed: u64,
+    /// Allocations that got nothing, as [`CacheStats::failures`](crate::slab::CacheStats)
+    /// counts them for a cache. Only non-sleeping ones can: a sleeping allocation waits.
+    pub failures: u64,
+}
+
+/// One `key: value` line per counter, in the order of the fields after `min_nr` and `reserve`
+/// (the element counters as a cache shows them, then the pool's own), as debugfs shows them.
+///
+/// # Examples
+///
+/// ```
+/// use kernel::{c_str, str::CString};
+/// use rust_mempool::mempool::{Mempool, SleepFlags};
+/// use rust_mempool::slab::{CacheFlags, KmemCache};
+///
+/// let cache = KmemCache::<u64>::new(c_str!("doc_pool_display"), CacheFlags::NONE)?;
+/// let pool = Mempool::new(&cache, 2)?;
+/// let one = pool.alloc(1, SleepFlags::NOIO);
+/// let text = CString::try_from_fmt(format_args!("{}", pool.stats()))?;
+/// assert_eq!(
+///     text.to_str()?,
+///     "allocs: 1\nfrees: 0\nlive: 1\npeak: 1\nfailures: 0\n\
+///      min_nr: 2\nreserve: 2\nemergency: 0\nwaits: 0\n"
+/// );
+/// drop(one);
+/// # Ok::<(), Error>(())
+/// ```
+impl core::fmt::Display for PoolStats {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        writeln!(f, "allocs: {}", self.allocs)?;
+        writeln!(f, "frees: {}", self.frees)?;
+        writeln!(f, "live: {}", self.live)?;
+        writeln!(f, "peak: {}", self.peak)?;
+        writeln!(f, "failures: {}", self.failures)?;
+        writeln!(f, "min_nr: {}", self.min_nr)?;
+        writeln!(f, "reserve: {}", self.reserve)?;
+        writeln!(f, "emergency: {}", self.emergency)?;
+        writeln!(f, "waits: {}", self.waits)
+    }
 }
 
 impl<T> Mempool<'static, T> {
@@ -224,7 +261,7 @@ impl<'c, T> Mempool<'c, T> {
             peak: s.peak,
             emergency: s.emergency,
             waits: s.waits,
-            failed: s.failed,
+            failures: s.failures,
         }
     }
 }

@@ -26,7 +26,7 @@ expected_log() {
 rust_mempool_user: completed 64 of 64 requests, 8 in flight at most
 rust_mempool_user: request cache: allocs=64 frees=64 live=0 peak=8 failures=0
 rust_mempool_user: command pool: min_nr=16 reserve=16 allocs=64 frees=64 live=0 peak=8
-rust_mempool_user: command pool: emergency=$1 waits=0 failed=0
+rust_mempool_user: command pool: emergency=$1 waits=0 failures=0
 rust_mempool_user: command cache: $2
 rust_mempool_user: Rust mempool user sample (exit): 16 of 16 commands in reserve"
 }

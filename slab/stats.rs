@@ -40,6 +40,31 @@ pub struct CacheStats {
     pub failures: u64,
 }
 
+/// One `key: value` line per counter, in the order of the fields, as debugfs shows them.
+///
+/// # Examples
+///
+/// ```
+/// use kernel::{c_str, str::CString};
+/// use rust_mempool::slab::{CacheFlags, KmemCache};
+///
+/// let cache = KmemCache::<u64>::new(c_str!("doc_stats_display"), CacheFlags::NONE)?;
+/// let a = cache.alloc(1, GFP_KERNEL)?;
+/// let text = CString::try_from_fmt(format_args!("{}", cache.stats()))?;
+/// assert_eq!(text.to_str()?, "allocs: 1\nfrees: 0\nlive: 1\npeak: 1\nfailures: 0\n");
+/// drop(a);
+/// # Ok::<(), Error>(())
+/// ```
+impl core::fmt::Display for CacheStats {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        writeln!(f, "allocs: {}", self.allocs)?;
+        writeln!(f, "frees: {}", self.frees)?;
+        writeln!(f, "live: {}", self.live)?;
+        writeln!(f, "peak: {}", self.peak)?;
+        writeln!(f, "failures: {}", self.failures)
+    }
+}
+
 impl From<ffi::RmpStatsSnapshot> for CacheStats {
     fn from(s: ffi::RmpStatsSnapshot) -> Self {
         Self {

@@ -169,10 +169,10 @@ fn run_burst(requests: &Registration<RequestCache>, commands: &Mempool<'_, Comma
         p.peak
     );
     pr_info!(
-        "command pool: emergency={} waits={} failed={}\n",
+        "command pool: emergency={} waits={} failures={}\n",
         p.emergency,
         p.waits,
-        p.failed
+        p.failures
     );
     let c = commands.cache().stats();
     pr_info!(

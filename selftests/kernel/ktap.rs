@@ -38,6 +38,18 @@ impl From<Error> for Failure {
     }
 }
 
+/// As `Error` converts it, so that examples may use `?` on `CStr::to_str()` as in the kernel.
+impl From<core::str::Utf8Error> for Failure {
+    #[track_caller]
+    fn from(e: core::str::Utf8Error) -> Self {
+        Self {
+            location: Location::caller(),
+            error: Some(Error::from(e)),
+            skip: None,
+        }
+    }
+}
+
 impl From<kernel::alloc::AllocError> for Failure {
     #[track_caller]
     fn from(_: kernel::alloc::AllocError) -> Self {

@@ -35,7 +35,7 @@ fn want(
     peak: u64,
     emergency: u64,
     waits: u64,
-    failed: u64,
+    failures: u64,
 ) -> PoolStats {
     PoolStats {
         min_nr,
@@ -46,7 +46,7 @@ fn want(
         peak,
         emergency,
         waits,
-        failed,
+        failures,
     }
 }
 
