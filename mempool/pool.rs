@@ -75,6 +75,23 @@ unsafe impl<T> Send for Mempool<'_, T> {}
 unsafe impl<T> Sync for Mempool<'_, T> {}
 
 /// Usage counters of a [`Mempool`], exact when no allocation or free runs at the time.
+///
+/// # Examples
+///
+/// ```
+/// use kernel::c_str;
+/// use rust_mempool::mempool::{Mempool, SleepFlags};
+/// use rust_mempool::slab::{CacheFlags, KmemCache};
+///
+/// let cache = KmemCache::<u64>::new(c_str!("doc_poolstats"), CacheFlags::NONE)?;
+/// let pool = Mempool::new(&cache, 1)?;
+/// let held = pool.alloc(1, SleepFlags::NOIO);
+/// let s = pool.stats();
+/// assert_eq!((s.allocs, s.live, s.emergency, s.failures), (1, 1, 0, 0));
+/// drop(held);
+/// assert_eq!(pool.stats().frees, 1);
+/// # Ok::<(), Error>(())
+/// ```
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
 pub struct PoolStats {
     /// Elements the pool keeps in reserve.
@@ -176,6 +193,21 @@ impl<'c, T> Mempool<'c, T> {
     /// Creates a pool over `cache` and fills its reserve with `min_nr` elements.
     ///
     /// `EINVAL` unless `1 <= min_nr <= MAX_MIN_NR`; `ENOMEM` when the reserve cannot be filled.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use kernel::c_str;
+    /// use rust_mempool::mempool::{Mempool, MAX_MIN_NR};
+    /// use rust_mempool::slab::{CacheFlags, KmemCache};
+    ///
+    /// let cache = KmemCache::<[u8; 32]>::new(c_str!("doc_pool_new"), CacheFlags::NONE)?;
+    /// let pool = Mempool::new(&cache, 4)?;
+    /// assert_eq!((pool.stats().min_nr, pool.stats().reserve), (4, 4));
+    /// assert_eq!(Mempool::new(&cache, 0).err(), Some(EINVAL));
+    /// assert_eq!(Mempool::new(&cache, MAX_MIN_NR + 1).err(), Some(EINVAL));
+    /// # Ok::<(), Error>(())
+    /// ```
     pub fn new(cache: &'c KmemCache<T>, min_nr: usize) -> Result<Self> {
         Self::create(PoolCache::Borrowed(cache), min_nr)
     }
@@ -195,6 +227,23 @@ impl<'c, T> Mempool<'c, T> {
     }
 
     /// The cache the pool allocates from.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use kernel::c_str;
+    /// use rust_mempool::mempool::Mempool;
+    /// use rust_mempool::slab::{CacheFlags, KmemCache};
+    ///
+    /// let pool = Mempool::with_cache(
+    ///     KmemCache::<u64>::new(c_str!("doc_pool_cache"), CacheFlags::NONE)?,
+    ///     3,
+    /// )?;
+    /// assert_eq!(pool.cache().name().to_str()?, "doc_pool_cache");
+    /// // The reserve's elements came from the cache.
+    /// assert_eq!(pool.cache().stats().live, 3);
+    /// # Ok::<(), Error>(())
+    /// ```
     pub fn cache(&self) -> &KmemCache<T> {
         &self.cache
     }
@@ -203,6 +252,22 @@ impl<'c, T> Mempool<'c, T> {
     ///
     /// Tries the cache, then the reserve; if both are empty, reclaims memory and then waits
     /// for another context to give an element back. Must be called where sleeping is allowed.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use kernel::c_str;
+    /// use rust_mempool::mempool::{Mempool, SleepFlags};
+    /// use rust_mempool::slab::{CacheFlags, KmemCache};
+    ///
+    /// let cache = KmemCache::<u32>::new(c_str!("doc_pool_alloc"), CacheFlags::NONE)?;
+    /// let pool = Mempool::new(&cache, 2)?;
+    /// let mut tag = pool.alloc(7, SleepFlags::NOIO);
+    /// *tag += 1;
+    /// assert_eq!(*tag, 8);
+    /// assert_eq!(pool.stats().live, 1);
+    /// # Ok::<(), Error>(())
+    /// ```
     pub fn alloc(&self, value: T, flags: SleepFlags) -> PoolBox<'_, T> {
         // SAFETY: `self.raw` is a live pool by the type invariant.
         let raw = unsafe { ffi::rmp_pool_alloc(self.raw.as_ptr(), flags.gfp()) };
@@ -214,6 +279,22 @@ impl<'c, T> Mempool<'c, T> {
 
     /// Allocates an element without the guarantee: with non-sleeping flags (`GFP_ATOMIC`,
     /// `GFP_NOWAIT`) it fails with `ENOMEM` when the cache and the reserve are both empty.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use kernel::c_str;
+    /// use rust_mempool::mempool::Mempool;
+    /// use rust_mempool::slab::{CacheFlags, KmemCache};
+    ///
+    /// let cache = KmemCache::<u32>::new(c_str!("doc_pool_try_alloc"), CacheFlags::NONE)?;
+    /// let pool = Mempool::new(&cache, 2)?;
+    /// // From atomic context: no sleeping, so it may fail, and says so.
+    /// let tag = pool.try_alloc(5, GFP_ATOMIC)?;
+    /// assert_eq!(*tag, 5);
+    /// assert_eq!(pool.stats().failures, 0);
+    /// # Ok::<(), Error>(())
+    /// ```
     pub fn try_alloc(&self, value: T, flags: Flags) -> Result<PoolBox<'_, T>> {
         // `value` overwrites the element, and `mempool_alloc()` warns on `__GFP_ZERO`.
         let flags = flags & !__GFP_ZERO;
@@ -241,6 +322,25 @@ impl<'c, T> Mempool<'c, T> {
     /// not fail the call: frees top the reserve up later. `EINVAL` unless
     /// `1 <= min_nr <= MAX_MIN_NR`; `ENOMEM` if the new reserve's bookkeeping cannot be
     /// allocated, leaving the pool as it was.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use kernel::c_str;
+    /// use rust_mempool::mempool::Mempool;
+    /// use rust_mempool::slab::{CacheFlags, KmemCache};
+    ///
+    /// let cache = KmemCache::<u64>::new(c_str!("doc_pool_resize"), CacheFlags::NONE)?;
+    /// let pool = Mempool::new(&cache, 2)?;
+    /// pool.resize(6)?;
+    /// assert_eq!((pool.stats().min_nr, pool.stats().reserve), (6, 6));
+    /// pool.resize(1)?;
+    /// assert_eq!((pool.stats().min_nr, pool.stats().reserve), (1, 1));
+    /// // The surplus went back to the cache.
+    /// assert_eq!(cache.stats().live, 1);
+    /// assert_eq!(pool.resize(0), Err(EINVAL));
+    /// # Ok::<(), Error>(())
+    /// ```
     pub fn resize(&self, min_nr: usize) -> Result {
         let min_nr = checked_min_nr(min_nr)?;
         // SAFETY: `self.raw` is a live pool by the type invariant.
@@ -248,6 +348,31 @@ impl<'c, T> Mempool<'c, T> {
     }
 
     /// The pool's usage counters.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use kernel::c_str;
+    /// use rust_mempool::mempool::{Mempool, PoolStats, SleepFlags};
+    /// use rust_mempool::slab::{CacheFlags, KmemCache};
+    ///
+    /// let cache = KmemCache::<u64>::new(c_str!("doc_pool_stats"), CacheFlags::NONE)?;
+    /// let pool = Mempool::new(&cache, 2)?;
+    /// let a = pool.alloc(1, SleepFlags::KERNEL);
+    /// drop(a);
+    /// assert_eq!(
+    ///     pool.stats(),
+    ///     PoolStats {
+    ///         min_nr: 2,
+    ///         reserve: 2,
+    ///         allocs: 1,
+    ///         frees: 1,
+    ///         peak: 1,
+    ///         ..Default::default()
+    ///     }
+    /// );
+    /// # Ok::<(), Error>(())
+    /// ```
     pub fn stats(&self) -> PoolStats {
         let mut s = ffi::RmpPoolSnapshot::default();
         // SAFETY: `self.raw` is a live pool; `s` is a valid place to write.
@@ -286,6 +411,29 @@ impl<T> Drop for Mempool<'_, T> {
 
 /// An element of a [`Mempool`]; dropping it drops the `T` and gives the element back, to the
 /// reserve first if it is short (`mempool_free()`).
+///
+/// # Examples
+///
+/// ```
+/// use kernel::c_str;
+/// use rust_mempool::mempool::{Mempool, PoolBox, SleepFlags};
+/// use rust_mempool::slab::{CacheFlags, KmemCache};
+///
+/// struct Bio {
+///     sector: u64,
+/// }
+///
+/// fn submit(bio: PoolBox<'_, Bio>) -> u64 {
+///     // The element goes back to its pool when `bio` drops here.
+///     bio.sector
+/// }
+///
+/// let cache = KmemCache::<Bio>::new(c_str!("doc_poolbox"), CacheFlags::NONE)?;
+/// let pool = Mempool::new(&cache, 2)?;
+/// assert_eq!(submit(pool.alloc(Bio { sector: 9 }, SleepFlags::NOIO)), 9);
+/// assert_eq!((pool.stats().allocs, pool.stats().frees), (1, 1));
+/// # Ok::<(), Error>(())
+/// ```
 ///
 /// # Invariants
 ///

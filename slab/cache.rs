@@ -131,22 +131,70 @@ impl<T> KmemCache<T> {
     }
 
     /// The cache's name.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use kernel::c_str;
+    /// use rust_mempool::slab::{CacheFlags, KmemCache};
+    ///
+    /// let cache = KmemCache::<u64>::new(c_str!("doc_name"), CacheFlags::NONE)?;
+    /// assert_eq!(cache.name().to_str()?, "doc_name");
+    /// # Ok::<(), Error>(())
+    /// ```
     pub fn name(&self) -> &'static CStr {
         self.name
     }
 
     /// The size of one object as asked for: `size_of::<T>()`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use kernel::c_str;
+    /// use rust_mempool::slab::{CacheFlags, KmemCache};
+    ///
+    /// let cache = KmemCache::<[u16; 3]>::new(c_str!("doc_object_size"), CacheFlags::NONE)?;
+    /// assert_eq!(cache.object_size(), 6);
+    /// # Ok::<(), Error>(())
+    /// ```
     pub fn object_size(&self) -> usize {
         core::mem::size_of::<T>()
     }
 
     /// The size slab gives each object, after alignment and its own metadata.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use kernel::c_str;
+    /// use rust_mempool::slab::{CacheFlags, KmemCache};
+    ///
+    /// let cache = KmemCache::<[u8; 40]>::new(c_str!("doc_aligned_size"), CacheFlags::NONE)?;
+    /// assert!(cache.aligned_size() >= 40);
+    /// # Ok::<(), Error>(())
+    /// ```
     pub fn aligned_size(&self) -> usize {
         // SAFETY: `self.cache` is a live cache by the type invariant.
         unsafe { bindings::kmem_cache_size(self.cache.as_ptr()) as usize }
     }
 
     /// The cache's usage counters.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use kernel::c_str;
+    /// use rust_mempool::slab::{CacheFlags, KmemCache};
+    ///
+    /// let cache = KmemCache::<u64>::new(c_str!("doc_cache_stats"), CacheFlags::NONE)?;
+    /// let kept = cache.alloc(1, GFP_KERNEL)?;
+    /// drop(cache.alloc(2, GFP_KERNEL)?);
+    /// let s = cache.stats();
+    /// assert_eq!((s.allocs, s.frees, s.live, s.peak, s.failures), (2, 1, 1, 2, 0));
+    /// drop(kept);
+    /// # Ok::<(), Error>(())
+    /// ```
     pub fn stats(&self) -> CacheStats {
         self.stats.read()
     }
@@ -240,6 +288,27 @@ impl<T> KmemCache<T> {
     ///
     /// On an error from `init` the memory goes back to the cache and the error is returned.
     /// Fails with `E::from(AllocError)` when no memory is left.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use kernel::c_str;
+    /// use rust_mempool::slab::{CacheFlags, KmemCache};
+    ///
+    /// struct Slot {
+    ///     id: u32,
+    /// }
+    ///
+    /// let cache = KmemCache::<Slot>::new(c_str!("doc_try_init"), CacheFlags::NONE)?;
+    /// let ok = cache.try_init(try_init!(Slot { id: 3 }? Error), GFP_KERNEL)?;
+    /// assert_eq!(ok.id, 3);
+    /// // The initialiser's own error comes back, and its memory goes back to the cache.
+    /// let busy = try_init!(Slot { id: Err::<u32, Error>(EBUSY)? }? Error);
+    /// let bad = cache.try_init(busy, GFP_KERNEL);
+    /// assert_eq!(bad.err(), Some(EBUSY));
+    /// assert_eq!(cache.stats().live, 1);
+    /// # Ok::<(), Error>(())
+    /// ```
     pub fn try_init<E>(&self, init: impl Init<T, E>, flags: Flags) -> Result<CacheBox<'_, T>, E>
     where
         E: From<AllocError>,
@@ -249,6 +318,23 @@ impl<T> KmemCache<T> {
     }
 
     /// Like [`Self::try_init`], for initialisers whose error converts into a kernel [`Error`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use kernel::c_str;
+    /// use rust_mempool::slab::{CacheFlags, KmemCache};
+    ///
+    /// struct Header {
+    ///     magic: u32,
+    ///     len: u32,
+    /// }
+    ///
+    /// let cache = KmemCache::<Header>::new(c_str!("doc_init"), CacheFlags::NONE)?;
+    /// let h = cache.init(init!(Header { magic: 0x52_4d_50, len: 0 }), GFP_KERNEL)?;
+    /// assert_eq!((h.magic, h.len), (0x52_4d_50, 0));
+    /// # Ok::<(), Error>(())
+    /// ```
     pub fn init<E>(&self, init: impl Init<T, E>, flags: Flags) -> Result<CacheBox<'_, T>>
     where
         Error: From<E>,
@@ -291,6 +377,25 @@ impl<T> KmemCache<T> {
     }
 
     /// Like [`Self::pin_init`], returning the initialiser's own error type.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use kernel::{c_str, new_spinlock, sync::SpinLock};
+    /// use rust_mempool::slab::{CacheFlags, KmemCache};
+    ///
+    /// #[pin_data]
+    /// struct Queue {
+    ///     #[pin]
+    ///     depth: SpinLock<u32>,
+    /// }
+    ///
+    /// let cache = KmemCache::<Queue>::new(c_str!("doc_try_pin_init"), CacheFlags::NONE)?;
+    /// let init = try_pin_init!(Queue { depth <- new_spinlock!(4) }? Error);
+    /// let q = cache.try_pin_init(init, GFP_KERNEL)?;
+    /// assert_eq!(*q.depth.lock(), 4);
+    /// # Ok::<(), Error>(())
+    /// ```
     pub fn try_pin_init<E>(
         &self,
         init: impl PinInit<T, E>,
@@ -434,6 +539,29 @@ impl<T> Drop for KmemCache<T> {
 /// It borrows the cache it came from, so it can neither outlive the cache nor be freed into
 /// another one; `T`'s destructor runs exactly once, on drop.
 ///
+/// # Examples
+///
+/// ```
+/// use kernel::c_str;
+/// use rust_mempool::slab::{CacheBox, CacheFlags, KmemCache};
+///
+/// struct Packet {
+///     len: usize,
+/// }
+///
+/// fn total(packets: &[CacheBox<'_, Packet>]) -> usize {
+///     packets.iter().map(|p| p.len).sum()
+/// }
+///
+/// let cache = KmemCache::<Packet>::new(c_str!("doc_cachebox"), CacheFlags::NONE)?;
+/// let a = cache.alloc(Packet { len: 60 }, GFP_KERNEL)?;
+/// let b = cache.alloc(Packet { len: 1500 }, GFP_KERNEL)?;
+/// assert_eq!(total(&[a, b]), 1560);
+/// // Both went back to the cache when the array was dropped.
+/// assert_eq!(cache.stats().frees, 2);
+/// # Ok::<(), Error>(())
+/// ```
+///
 /// # Invariants
 ///
 /// `ptr` is an object allocated from `cache`, holds an initialised `T`, and is owned by this box.
@@ -450,11 +578,40 @@ unsafe impl<T: Sync> Sync for CacheBox<'_, T> {}
 
 impl<'a, T> CacheBox<'a, T> {
     /// The cache this object belongs to.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use kernel::c_str;
+    /// use rust_mempool::slab::{CacheFlags, KmemCache};
+    ///
+    /// use rust_mempool::slab::CacheBox;
+    ///
+    /// let cache = KmemCache::<u8>::new(c_str!("doc_box_cache"), CacheFlags::NONE)?;
+    /// let b = cache.alloc(1, GFP_KERNEL)?;
+    /// assert_eq!(CacheBox::cache(&b).name().to_str()?, "doc_box_cache");
+    /// # Ok::<(), Error>(())
+    /// ```
     pub fn cache(this: &Self) -> &'a KmemCache<T> {
         this.cache
     }
 
     /// Moves the value out and gives the memory back to the cache.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use kernel::c_str;
+    /// use rust_mempool::slab::{CacheFlags, KmemCache};
+    ///
+    /// use rust_mempool::slab::CacheBox;
+    ///
+    /// let cache = KmemCache::<[u32; 2]>::new(c_str!("doc_into_inner"), CacheFlags::NONE)?;
+    /// let b = cache.alloc([1, 2], GFP_KERNEL)?;
+    /// assert_eq!(CacheBox::into_inner(b), [1, 2]);
+    /// assert_eq!(cache.stats().live, 0);
+    /// # Ok::<(), Error>(())
+    /// ```
     pub fn into_inner(this: Self) -> T {
         let this = core::mem::ManuallyDrop::new(this);
         // SAFETY: by the type invariant `ptr` holds an initialised `T`, read once here; the

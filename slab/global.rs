@@ -49,6 +49,19 @@ impl CacheSlot {
 /// type an [`Allocator`](kernel::alloc::Allocator), so `Box<Object, Self>` allocates from the
 /// cache and frees into it. Implement it through that macro, not by hand.
 ///
+/// # Examples
+///
+/// ```
+/// use kernel::c_str;
+/// use rust_mempool::slab::StaticCache;
+///
+/// rust_mempool::kmem_cache_allocator!(Frames: [u8; 128] = c_str!("doc_static_cache"));
+///
+/// assert_eq!(Frames::NAME.to_str()?, "doc_static_cache");
+/// assert_eq!(core::mem::size_of::<<Frames as StaticCache>::Object>(), 128);
+/// # Ok::<(), Error>(())
+/// ```
+///
 /// # Safety
 ///
 /// [`StaticCache::slot`] returns the same slot on every call, and no other type's `slot`
@@ -66,6 +79,22 @@ pub unsafe trait StaticCache: Sized + 'static {
     /// Creates the cache. Allocations through `Self` succeed from now until the returned
     /// [`Registration`] is dropped. `EBUSY` if it is registered already; otherwise the same
     /// errors as [`KmemCache::new`](super::KmemCache::new).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use kernel::c_str;
+    /// use rust_mempool::slab::{CacheFlags, StaticCache};
+    ///
+    /// rust_mempool::kmem_cache_allocator!(Tags: u32 = c_str!("doc_register"));
+    ///
+    /// let reg = Tags::register(CacheFlags::NONE)?;
+    /// assert_eq!(Tags::register(CacheFlags::NONE).err(), Some(EBUSY));
+    /// drop(reg);
+    /// // Registered again after the registration dropped.
+    /// let _reg = Tags::register(CacheFlags::NONE)?;
+    /// # Ok::<(), Error>(())
+    /// ```
     fn register(flags: CacheFlags) -> Result<Registration<Self>> {
         super::cache::check_name(Self::NAME)?;
         let (size, align) = super::cache::object_layout::<Self::Object>()?;
@@ -96,10 +125,50 @@ pub unsafe trait StaticCache: Sized + 'static {
 ///
 /// `C::slot()` was registered by the `register()` that made this value, and only this value
 /// unregisters it.
+///
+/// # Examples
+///
+/// ```
+/// use kernel::{alloc::Box, c_str};
+/// use rust_mempool::slab::{CacheFlags, Registration, StaticCache};
+///
+/// struct Inode {
+///     ino: u64,
+/// }
+///
+/// rust_mempool::kmem_cache_allocator!(InodeCache: Inode = c_str!("doc_registration"));
+///
+/// // A module's state: the objects first, the registration last, so that it drops last.
+/// struct State {
+///     root: Box<Inode, InodeCache>,
+///     _cache: Registration<InodeCache>,
+/// }
+///
+/// let cache = InodeCache::register(CacheFlags::NONE)?;
+/// let state = State { root: Box::new(Inode { ino: 2 }, GFP_KERNEL)?, _cache: cache };
+/// assert_eq!(state.root.ino, 2);
+/// drop(state);
+/// // Unregistered: allocations fail until the next registration.
+/// assert!(Box::<Inode, InodeCache>::new(Inode { ino: 3 }, GFP_KERNEL).is_err());
+/// # Ok::<(), Error>(())
+/// ```
 pub struct Registration<C: StaticCache>(PhantomData<C>);
 
 impl<C: StaticCache> Registration<C> {
     /// The size slab gives each object, after alignment and its own metadata.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use kernel::c_str;
+    /// use rust_mempool::slab::{CacheFlags, StaticCache};
+    ///
+    /// rust_mempool::kmem_cache_allocator!(Lines: [u8; 24] = c_str!("doc_reg_aligned"));
+    ///
+    /// let reg = Lines::register(CacheFlags::HWCACHE_ALIGN)?;
+    /// assert!(reg.aligned_size() >= 24);
+    /// # Ok::<(), Error>(())
+    /// ```
     pub fn aligned_size(&self) -> usize {
         let cache = C::slot().cache.load(core::sync::atomic::Ordering::Relaxed);
         // SAFETY: by the type invariant the slot is registered, so `cache` is a live cache.
@@ -107,6 +176,22 @@ impl<C: StaticCache> Registration<C> {
     }
 
     /// The cache's usage counters.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use kernel::{alloc::Box, c_str};
+    /// use rust_mempool::slab::{CacheFlags, StaticCache};
+    ///
+    /// rust_mempool::kmem_cache_allocator!(Words: u64 = c_str!("doc_reg_stats"));
+    ///
+    /// let reg = Words::register(CacheFlags::NONE)?;
+    /// let w = Box::<u64, Words>::new(5, GFP_KERNEL)?;
+    /// assert_eq!((reg.stats().allocs, reg.stats().live), (1, 1));
+    /// drop(w);
+    /// assert_eq!(reg.stats().frees, 1);
+    /// # Ok::<(), Error>(())
+    /// ```
     pub fn stats(&self) -> CacheStats {
         let mut snap = ffi::RmpStatsSnapshot::default();
         // SAFETY: by the type invariant the slot is registered, so its counters are live.
