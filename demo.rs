@@ -12,9 +12,9 @@ use kernel::{alloc::Box, c_str, new_mutex, prelude::*, sync::Mutex};
 
 /// The objects of the module-lifetime cache: 64 bytes.
 pub(crate) struct Obj {
-    #[allow(dead_code)]
+    #[expect(dead_code)]
     id: u64,
-    #[allow(dead_code)]
+    #[expect(dead_code)]
     payload: [u8; 56],
 }
 
@@ -107,9 +107,9 @@ fn free_last<T>(held: &mut KVec<T>, n: usize) -> Result {
 
 /// The objects of the pool: a block-layer style request, 64 bytes.
 pub(crate) struct Request {
-    #[allow(dead_code)]
+    #[expect(dead_code)]
     sector: u64,
-    #[allow(dead_code)]
+    #[expect(dead_code)]
     payload: [u8; 56],
 }
 

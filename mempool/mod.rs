@@ -2,6 +2,8 @@
 
 //! Reserve pools: allocation that keeps working under memory pressure.
 //!
+//! C header: [`include/linux/mempool.h`](srctree/include/linux/mempool.h)
+//!
 //! A driver on the memory-reclaim path (block I/O, network writeback) must make progress
 //! exactly when memory is short, because its progress is what frees memory. A [`Mempool`]
 //! keeps `min_nr` elements of a [`KmemCache`](crate::slab::KmemCache) in reserve: when the

@@ -27,7 +27,7 @@ pub struct CacheSlot {
 
 impl CacheSlot {
     /// An empty slot: allocations fail until it is registered.
-    #[allow(clippy::new_without_default)]
+    #[expect(clippy::new_without_default)]
     pub const fn new() -> Self {
         Self {
             alloc: AtomicPtr::new(core::ptr::null_mut()),

@@ -2,6 +2,8 @@
 
 //! Typed slab caches.
 //!
+//! C header: [`include/linux/slab.h`](srctree/include/linux/slab.h)
+//!
 //! A slab cache hands out many objects of one size quickly and with little waste. The C API
 //! (`kmem_cache_create`, `kmem_cache_alloc`, `kmem_cache_free`, `kmem_cache_destroy`) leaves
 //! every rule to the caller: free each object once, into the cache it came from, before the

@@ -26,7 +26,7 @@ pub(crate) const TESTS: &[Test] = &[
 ];
 
 /// Expected pool counters, in the order of `PoolStats`' fields (`live` follows from them).
-#[allow(clippy::too_many_arguments)]
+#[expect(clippy::too_many_arguments)]
 fn want(
     min_nr: u64,
     reserve: u64,

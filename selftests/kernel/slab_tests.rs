@@ -65,7 +65,7 @@ fn counts_exact() -> TestResult {
 static DROPS: AtomicUsize = AtomicUsize::new(0);
 
 /// Counts its drops in `DROPS`.
-struct Tracked(#[allow(dead_code)] u64);
+struct Tracked(u64);
 
 impl Drop for Tracked {
     fn drop(&mut self) {
