@@ -217,20 +217,17 @@ pub(crate) struct SummaryRow<'a> {
 impl<'a> SummaryRow<'a> {
     /// The line of the cache `name`.
     pub(crate) fn cache(name: &'a CStr, s: &CacheStats) -> Self {
-        Self {
-            kind: "cache",
-            name,
-            allocs: s.allocs,
-            frees: s.frees,
-            live: s.live,
-            failures: s.failures,
-        }
+        Self::new("cache", name, s)
     }
 
     /// The line of the pool `name`, counting its elements.
     pub(crate) fn pool(name: &'a CStr, s: &PoolStats) -> Self {
+        Self::new("pool", name, &s.elements())
+    }
+
+    fn new(kind: &'static str, name: &'a CStr, s: &CacheStats) -> Self {
         Self {
-            kind: "pool",
+            kind,
             name,
             allocs: s.allocs,
             frees: s.frees,

@@ -3,7 +3,7 @@
 //! A reserve pool over a typed cache.
 
 use super::{ffi, SleepFlags};
-use crate::slab::{flags::gfp, KmemCache};
+use crate::slab::{flags::gfp, CacheStats, KmemCache};
 use core::{
     mem::MaybeUninit,
     ops::{Deref, DerefMut},
@@ -76,6 +76,9 @@ unsafe impl<T> Sync for Mempool<'_, T> {}
 
 /// Usage counters of a [`Mempool`], exact when no allocation or free runs at the time.
 ///
+/// `allocs`, `frees`, `live`, `peak` and `failures` count the pool's elements as
+/// [`CacheStats`] counts a cache's objects.
+///
 /// # Examples
 ///
 /// ```
@@ -117,6 +120,19 @@ pub struct PoolStats {
     pub failures: u64,
 }
 
+impl PoolStats {
+    /// The counters of the pool's elements, as a cache's.
+    pub(crate) fn elements(&self) -> CacheStats {
+        CacheStats {
+            allocs: self.allocs,
+            frees: self.frees,
+            live: self.live,
+            peak: self.peak,
+            failures: self.failures,
+        }
+    }
+}
+
 /// One `key: value` line per counter, in the order of the fields after `min_nr` and `reserve`
 /// (the element counters as a cache shows them, then the pool's own), as debugfs shows them.
 ///
@@ -141,11 +157,7 @@ pub struct PoolStats {
 /// ```
 impl core::fmt::Display for PoolStats {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        writeln!(f, "allocs: {}", self.allocs)?;
-        writeln!(f, "frees: {}", self.frees)?;
-        writeln!(f, "live: {}", self.live)?;
-        writeln!(f, "peak: {}", self.peak)?;
-        writeln!(f, "failures: {}", self.failures)?;
+        write!(f, "{}", self.elements())?;
         writeln!(f, "min_nr: {}", self.min_nr)?;
         writeln!(f, "reserve: {}", self.reserve)?;
         writeln!(f, "emergency: {}", self.emergency)?;
