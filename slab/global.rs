@@ -17,6 +17,18 @@ use kernel::{
 /// It matches the C `struct rmp_slot` in `slab/cache.c` field for field: C code
 /// reads and writes it (with `READ_ONCE`, `WRITE_ONCE` and RCU), Rust code only passes its
 /// address, and `AtomicPtr<T>` has the same in-memory representation as `*mut T`.
+///
+/// # Examples
+///
+/// ```
+/// use kernel::c_str;
+/// use rust_mempool::slab::StaticCache;
+///
+/// // The macro declares the type's one slot, which `slot()` returns every time.
+/// rust_mempool::kmem_cache_allocator!(Blocks: [u8; 512] = c_str!("doc_cache_slot"));
+///
+/// assert!(core::ptr::eq(Blocks::slot(), Blocks::slot()));
+/// ```
 #[repr(C)]
 pub struct CacheSlot {
     alloc: AtomicPtr<bindings::kmem_cache>,
@@ -27,6 +39,18 @@ pub struct CacheSlot {
 
 impl CacheSlot {
     /// An empty slot: allocations fail until it is registered.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use kernel::{alloc::Box, c_str};
+    ///
+    /// // What `kmem_cache_allocator!` declares inside the type, which no other code can name.
+    /// rust_mempool::kmem_cache_allocator!(Sectors: u64 = c_str!("doc_slot_new"));
+    ///
+    /// // Not registered: the empty slot fails every allocation.
+    /// assert!(Box::<u64, Sectors>::new(0, GFP_KERNEL).is_err());
+    /// ```
     #[expect(clippy::new_without_default)]
     pub const fn new() -> Self {
         Self {
