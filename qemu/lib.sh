@@ -159,7 +159,8 @@ progress() {
 		"$@" &
 	fi
 	pid=$!
-	trap 'kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; exit 130' INT TERM
+	# CMD may be a shell function, run in a subshell: stop what it runs too.
+	trap 'pkill -TERM -P "$pid" 2>/dev/null; kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; exit 130' INT TERM
 	while kill -0 "$pid" 2>/dev/null; do
 		# Sleep in short steps so that the end of CMD is seen at once.
 		local i

@@ -58,6 +58,7 @@ declare -A need=(
 	[perl]=/usr/bin/perl
 	[git]=/usr/bin/git
 	[patch]=/usr/bin/patch
+	[procps]=/usr/bin/pkill
 )
 # Kernel sources that the machine's apt sources carry are installed.
 for kver in $kvers; do
