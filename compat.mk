@@ -15,4 +15,7 @@ rmp-cfg-$(if $(wildcard $(srctree)/rust/pin-init/src/lib.rs),y) += rmp_pin_init_
 # Vec::set_len() gave way to inc_len() and truncate().
 rmp-cfg-$(call rmp-has,rust/kernel/alloc/kvec.rs,'fn inc_len') += rmp_kvec_inc_len
 
+# pr_*! format through kernel::fmt::Display, which core's Display does not imply.
+rmp-cfg-$(call rmp-has,rust/kernel/fmt.rs,'pub trait Display') += rmp_kernel_fmt
+
 rustflags-y += $(addprefix --cfg ,$(rmp-cfg-y))

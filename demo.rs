@@ -40,6 +40,12 @@ impl CacheControl {
     pub(crate) fn summary(&self) -> SummaryRow<'static> {
         SummaryRow::cache(ObjCache::NAME, &self.registration.stats())
     }
+
+    /// Logs the cache's counters on one line.
+    pub(crate) fn log(&self) {
+        let name = ObjCache::NAME.to_str().unwrap_or("?");
+        pr_info!("{}: {:#}\n", name, self.registration.stats());
+    }
 }
 
 impl Show for CacheControl {
@@ -162,6 +168,14 @@ impl PoolControl {
 
     pub(crate) fn summary(&self) -> SummaryRow<'static> {
         SummaryRow::pool(REQ_POOL, &self.pool.stats())
+    }
+
+    /// Logs the counters of the cache and of the pool, one line each.
+    pub(crate) fn log(&self) {
+        let name = REQ_CACHE.to_str().unwrap_or("?");
+        pr_info!("{}: {:#}\n", name, self.cache.stats());
+        let name = REQ_POOL.to_str().unwrap_or("?");
+        pr_info!("{}: {:#}\n", name, self.pool.stats());
     }
 }
 

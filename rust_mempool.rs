@@ -9,6 +9,8 @@
 use core::fmt::Write;
 use kernel::{c_str, prelude::*, sync::Arc};
 
+#[path = "bindings/library.rs"]
+mod bindings;
 pub mod debugfs;
 pub mod mempool;
 pub mod slab;
@@ -29,6 +31,8 @@ module! {
 struct RustMempool {
     // Dropped first: removing the files waits for their readers and writers.
     _tree: Tree,
+    cache: Arc<CacheControl>,
+    pool: Arc<PoolControl>,
 }
 
 /// The `stats` of the pool's backing cache.
@@ -86,16 +90,29 @@ impl kernel::Module for RustMempool {
         tree.show(
             None,
             c_str!("summary"),
-            Arc::new(Summary { cache, pool }, GFP_KERNEL)?,
+            Arc::new(
+                Summary {
+                    cache: cache.clone(),
+                    pool: pool.clone(),
+                },
+                GFP_KERNEL,
+            )?,
         )?;
 
         pr_info!("loaded\n");
-        Ok(RustMempool { _tree: tree })
+        Ok(RustMempool {
+            _tree: tree,
+            cache,
+            pool,
+        })
     }
 }
 
 impl Drop for RustMempool {
     fn drop(&mut self) {
+        // What the module held when it was unloaded, before it frees it.
+        self.cache.log();
+        self.pool.log();
         pr_info!("unloaded\n");
     }
 }

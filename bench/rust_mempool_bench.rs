@@ -9,6 +9,7 @@
 
 use kernel::{alloc::Box, c_str, prelude::*};
 
+mod bindings;
 #[path = "../mempool/mod.rs"]
 pub mod mempool;
 #[path = "../slab/mod.rs"]
@@ -24,26 +25,9 @@ module! {
     license: "GPL",
 }
 
-extern "C" {
-    fn rmp_bench_now_ns() -> u64;
-    fn rmp_bench_c_alloc_free(s: *mut kernel::bindings::kmem_cache, n: usize) -> u64;
-    fn rmp_bench_c_batch(
-        s: *mut kernel::bindings::kmem_cache,
-        rounds: usize,
-        batch: u32,
-        buf: *mut *mut kernel::ffi::c_void,
-    ) -> u64;
-    fn rmp_bench_c_counted(
-        s: *mut kernel::bindings::kmem_cache,
-        stats: *mut slab::ffi::RmpStats,
-        n: usize,
-    ) -> u64;
-    fn rmp_bench_c_mempool(s: *mut kernel::bindings::kmem_cache, n: usize) -> u64;
-}
-
 fn now() -> u64 {
     // SAFETY: no preconditions.
-    unsafe { rmp_bench_now_ns() }
+    unsafe { bindings::rmp_bench_now_ns() }
 }
 
 const N: usize = 100_000;
@@ -107,11 +91,11 @@ fn run() -> Result {
         &[
             ("C kmem_cache_alloc+free", N, &|| {
                 // SAFETY: `raw` is a live cache for as long as `cache`.
-                Ok(unsafe { rmp_bench_c_alloc_free(raw, N) })
+                Ok(unsafe { bindings::rmp_bench_c_alloc_free(raw, N) })
             }),
             ("C with rust_mempool's counters", N, &|| {
                 // SAFETY: `raw` and `raw_stats` are live for as long as `cache`.
-                Ok(unsafe { rmp_bench_c_counted(raw, raw_stats, N) })
+                Ok(unsafe { bindings::rmp_bench_c_counted(raw, raw_stats, N) })
             }),
             ("Rust KmemCache::alloc+drop", N, &|| {
                 let start = now();
@@ -142,7 +126,7 @@ fn run() -> Result {
         &[
             ("C batch of 64 alloc, 64 free", ops, &|| {
                 // SAFETY: `raw` is live; `buf` has room for `BATCH` pointers.
-                Ok(unsafe { rmp_bench_c_batch(raw, ROUNDS, BATCH as u32, buf) })
+                Ok(unsafe { bindings::rmp_bench_c_batch(raw, ROUNDS, BATCH as u32, buf) })
             }),
             ("Rust batch of 64 CacheBox", ops, &|| {
                 let mut held: [Option<slab::CacheBox<'_, Obj>>; BATCH] = [const { None }; BATCH];
@@ -175,7 +159,7 @@ fn run() -> Result {
         &[
             ("C mempool_alloc+free (slab pool)", N, &|| {
                 // SAFETY: `raw` is live; the C pool is destroyed before the call returns.
-                Ok(unsafe { rmp_bench_c_mempool(raw, N) })
+                Ok(unsafe { bindings::rmp_bench_c_mempool(raw, N) })
             }),
             ("Rust Mempool::alloc+drop", N, &|| {
                 let start = now();

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * debugfs files whose contents come from Rust; declared for Rust in
- * debugfs/ffi.rs.
+ * debugfs files whose contents come from Rust. Rust sees this header through
+ * bindgen (bindings/) and supplies the callbacks in debugfs/callbacks.rs.
  */
 #ifndef RMP_DEBUGFS_FILES_H
 #define RMP_DEBUGFS_FILES_H

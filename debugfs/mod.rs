@@ -30,10 +30,11 @@
 //! # Ok::<(), Error>(())
 //! ```
 
-mod ffi;
+mod callbacks;
 
+use crate::bindings;
 use core::{marker::PhantomData, ptr::NonNull};
-use kernel::{bindings, prelude::*, sync::Arc};
+use kernel::{prelude::*, sync::Arc};
 
 /// The text of a read-only file, produced anew on each read.
 pub trait Show: Send + Sync + 'static {
@@ -71,12 +72,9 @@ impl core::fmt::Write for SeqFile<'_> {
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub struct DirId(usize);
 
-/// The callbacks and data of one file: the C `struct rmp_file` (first two fields), and how
-/// to release the data.
-#[repr(C)]
+/// The callbacks and data of one file, as C takes them, and how to release the data.
 struct FileSlot {
-    ops: &'static ffi::RmpFileOps,
-    data: *const core::ffi::c_void,
+    file: bindings::rmp_file,
     release: unsafe fn(*const core::ffi::c_void),
 }
 
@@ -88,8 +86,8 @@ struct FileSlot {
 /// - Each `files` entry is the `i_private` of one file under `root`, with `data` from
 ///   `Arc::into_raw` of the type `release` takes back.
 pub struct Tree {
-    root: NonNull<ffi::Dentry>,
-    dirs: KVec<NonNull<ffi::Dentry>>,
+    root: NonNull<bindings::dentry>,
+    dirs: KVec<NonNull<bindings::dentry>>,
     files: KVec<KBox<FileSlot>>,
 }
 
@@ -102,7 +100,7 @@ impl Tree {
     /// Creates `/sys/kernel/debug/NAME`. `ENOENT` if debugfs is not available.
     pub fn new(name: &CStr) -> Result<Self> {
         // SAFETY: `name` is NUL-terminated; a null parent means the debugfs root.
-        let root = unsafe { ffi::rmp_debugfs_dir(name.as_char_ptr(), core::ptr::null_mut()) };
+        let root = unsafe { bindings::rmp_debugfs_dir(name.as_char_ptr(), core::ptr::null_mut()) };
         Ok(Self {
             root: NonNull::new(root).ok_or(ENOENT)?,
             dirs: KVec::new(),
@@ -110,7 +108,7 @@ impl Tree {
         })
     }
 
-    fn parent(&self, dir: Option<DirId>) -> Result<*mut ffi::Dentry> {
+    fn parent(&self, dir: Option<DirId>) -> Result<*mut bindings::dentry> {
         match dir {
             None => Ok(self.root.as_ptr()),
             Some(DirId(i)) => self.dirs.get(i).map(|d| d.as_ptr()).ok_or(EINVAL),
@@ -122,7 +120,7 @@ impl Tree {
         let parent = self.parent(parent)?;
         self.dirs.reserve(1, GFP_KERNEL)?;
         // SAFETY: `name` is NUL-terminated; `parent` is a live directory of this tree.
-        let d = unsafe { ffi::rmp_debugfs_dir(name.as_char_ptr(), parent) };
+        let d = unsafe { bindings::rmp_debugfs_dir(name.as_char_ptr(), parent) };
         let d = NonNull::new(d).ok_or(ENOMEM)?;
         // INVARIANT: `d` is a new directory under the root.
         self.dirs.push(d, GFP_KERNEL)?;
@@ -131,12 +129,12 @@ impl Tree {
 
     /// Creates a read-only file (mode 0444) that shows `data`.
     pub fn show<T: Show>(&mut self, dir: Option<DirId>, name: &CStr, data: Arc<T>) -> Result {
-        self.add(dir, name, data, &ffi::Ops::<T>::SHOW)
+        self.add(dir, name, data, &callbacks::Ops::<T>::SHOW)
     }
 
     /// Creates a root-only control file (mode 0600) that shows `data` and takes commands.
     pub fn command<T: Command>(&mut self, dir: Option<DirId>, name: &CStr, data: Arc<T>) -> Result {
-        self.add(dir, name, data, &ffi::Ops::<T>::COMMAND)
+        self.add(dir, name, data, &callbacks::Ops::<T>::COMMAND)
     }
 
     fn add<T: Show>(
@@ -144,23 +142,27 @@ impl Tree {
         dir: Option<DirId>,
         name: &CStr,
         data: Arc<T>,
-        ops: &'static ffi::RmpFileOps,
+        ops: &'static bindings::rmp_file_ops,
     ) -> Result {
         let parent = self.parent(dir)?;
         self.files.reserve(1, GFP_KERNEL)?;
         let mut slot = KBox::new(
             FileSlot {
-                ops,
-                data: core::ptr::null(),
+                file: bindings::rmp_file {
+                    ops,
+                    data: core::ptr::null(),
+                },
                 release: release_arc::<T>,
             },
             GFP_KERNEL,
         )?;
-        slot.data = Arc::into_raw(data).cast();
-        let raw = core::ptr::from_ref::<FileSlot>(&slot).cast();
-        // SAFETY: `name` is NUL-terminated, `parent` a live directory of this tree, and `raw`
-        // starts with the C `struct rmp_file`; it stays valid until the tree is removed.
-        let d = unsafe { ffi::rmp_debugfs_file(name.as_char_ptr(), parent, raw) };
+        slot.file.data = Arc::into_raw(data).cast();
+        // C takes a mutable pointer but only reads the file through it.
+        let raw = core::ptr::from_ref(&slot.file).cast_mut();
+        // SAFETY: `name` is NUL-terminated, `parent` a live directory of this tree, and `raw` a
+        // file whose callbacks take its data's type; the box keeps it at this address until the
+        // tree is removed.
+        let d = unsafe { bindings::rmp_debugfs_file(name.as_char_ptr(), parent, raw) };
         // Kept even on failure: dropping it releases the `Arc`, and nothing else refers to it.
         self.files.push(slot, GFP_KERNEL)?;
         if d.is_null() {
@@ -184,10 +186,10 @@ impl Drop for Tree {
     fn drop(&mut self) {
         // SAFETY: `root` is a live directory (type invariant). Removal is recursive, waits for
         // every read and write in progress, and no callback can start afterwards.
-        unsafe { ffi::rmp_debugfs_remove(self.root.as_ptr()) };
+        unsafe { bindings::rmp_debugfs_remove(self.root.as_ptr()) };
         for slot in self.files.iter() {
             // SAFETY: no callback can use `data` any more; each slot is released once here.
-            unsafe { (slot.release)(slot.data) };
+            unsafe { (slot.release)(slot.file.data) };
         }
     }
 }

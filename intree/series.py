@@ -12,6 +12,9 @@ what the in-tree build needs differs, and it is done here:
   result is formatted with the kernel's rustfmt settings.
 - C: every function gets an EXPORT_SYMBOL_GPL(), since generic Rust code is
   instantiated in the modules that use it and calls the C side from there.
+  The headers join rust/bindings/bindings_helper.h, so that the kernel's
+  bindgen declares the C side for Rust as the module's Kbuild does: the code's
+  `crate::bindings` is then the kernel's bindings crate.
 - rust/kernel/lib.rs, rust/Makefile, samples/rust/ and MAINTAINERS get the
   lines that build and list the new files.
 
@@ -32,6 +35,7 @@ INTREE = ROOT / "intree"
 TOUCHED = (
     "MAINTAINERS",
     "rust/Makefile",
+    "rust/bindings/bindings_helper.h",
     "rust/kernel/lib.rs",
     "samples/rust/Kconfig",
     "samples/rust/Makefile",
@@ -183,6 +187,8 @@ def main():
                   "CFLAGS_REMOVE_helpers/helpers.o = -Wmissing-prototypes -Wmissing-declarations\n",
                   "\n# The C side of kernel::slab and kernel::mempool.\n"
                   "obj-$(CONFIG_RUST) += kernel/slab/stats.o kernel/slab/cache.o\n")
+        add_after(tree / "rust/bindings/bindings_helper.h", "#include <linux/workqueue.h>\n",
+                  '#include "../kernel/slab/cache.h"\n')
         maintainers_entry(tree / "MAINTAINERS", files)
         commit(tree, "0001-rust-slab.txt", env)
 
@@ -192,6 +198,8 @@ def main():
         add_after(tree / "rust/Makefile",
                   "obj-$(CONFIG_RUST) += kernel/slab/stats.o kernel/slab/cache.o\n",
                   "obj-$(CONFIG_RUST) += kernel/mempool/pool.o\n")
+        add_after(tree / "rust/bindings/bindings_helper.h", '#include "../kernel/slab/cache.h"\n',
+                  '#include "../kernel/mempool/pool.h"\n')
         maintainers_entry(tree / "MAINTAINERS", files)
         commit(tree, "0002-rust-mempool.txt", env)
 

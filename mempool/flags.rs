@@ -2,7 +2,7 @@
 
 //! Allocation flags that allow sleeping, for allocations that cannot fail.
 
-use kernel::bindings;
+use crate::bindings;
 
 const DIRECT_RECLAIM: u32 = 1 << bindings::___GFP_DIRECT_RECLAIM_BIT;
 const KSWAPD_RECLAIM: u32 = 1 << bindings::___GFP_KSWAPD_RECLAIM_BIT;

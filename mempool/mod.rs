@@ -53,7 +53,6 @@
 //! # Ok::<(), Error>(())
 //! ```
 
-pub(crate) mod ffi;
 mod flags;
 mod pool;
 

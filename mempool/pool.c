@@ -22,14 +22,6 @@ struct rmp_pool_cpu {
 	u64 waits;
 };
 
-struct rmp_pool {
-	mempool_t *pool;
-	struct kmem_cache *cache;
-	struct rmp_stats *cache_stats;
-	struct rmp_stats *stats;
-	struct rmp_pool_cpu __percpu *cpu;
-};
-
 static void *rmp_pool_alloc_element(gfp_t gfp, void *data)
 {
 	struct rmp_pool *p = data;
@@ -110,11 +102,6 @@ void rmp_pool_free(struct rmp_pool *p, void *obj)
 {
 	mempool_free(obj, p->pool);
 	rmp_stats_freed(p->stats, 1);
-}
-
-int rmp_pool_resize(struct rmp_pool *p, int min_nr)
-{
-	return mempool_resize(p->pool, min_nr);
 }
 
 void rmp_pool_read(struct rmp_pool *p, struct rmp_pool_snapshot *out)

@@ -1,17 +1,28 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * C side of the Rust reserve pools; declared for Rust in mempool/ffi.rs.
+ * C side of the Rust reserve pools. Rust sees it through bindgen (bindings/).
  */
 #ifndef RMP_MEMPOOL_POOL_H
 #define RMP_MEMPOOL_POOL_H
 
+#include <linux/mempool.h>
 #include <linux/types.h>
 
 struct kmem_cache;
 struct rmp_stats;
-struct rmp_pool;
 
-/* Layout shared with RmpPoolSnapshot in mempool/ffi.rs. */
+/*
+ * A mempool and the counters of what it serves. Rust calls mempool_resize()
+ * on @pool itself; the rest is for pool.c.
+ */
+struct rmp_pool {
+	mempool_t *pool;
+	struct kmem_cache *cache;
+	struct rmp_stats *cache_stats;
+	struct rmp_stats *stats;
+	struct rmp_pool_cpu __percpu *cpu;
+};
+
 struct rmp_pool_snapshot {
 	u64 min_nr;	/* reserved elements the pool keeps */
 	u64 reserve;	/* elements in the reserve now */
@@ -29,7 +40,6 @@ struct rmp_pool *rmp_pool_create(struct kmem_cache *cache,
 void rmp_pool_destroy(struct rmp_pool *p);
 void *rmp_pool_alloc(struct rmp_pool *p, gfp_t gfp);
 void rmp_pool_free(struct rmp_pool *p, void *obj);
-int rmp_pool_resize(struct rmp_pool *p, int min_nr);
 void rmp_pool_read(struct rmp_pool *p, struct rmp_pool_snapshot *out);
 
 #endif

@@ -2,7 +2,8 @@
 
 //! A reserve pool over a typed cache.
 
-use super::{ffi, SleepFlags};
+use super::SleepFlags;
+use crate::bindings;
 use crate::slab::{flags::gfp, CacheStats, KmemCache};
 use core::{
     mem::MaybeUninit,
@@ -46,7 +47,7 @@ pub const MAX_MIN_NR: usize = 1 << 16;
 /// # Ok::<(), Error>(())
 /// ```
 pub struct Mempool<'c, T> {
-    raw: NonNull<ffi::RmpPool>,
+    raw: NonNull<bindings::rmp_pool>,
     // A field drops after `Drop::drop` has destroyed `raw`: an owned cache outlives the pool.
     cache: PoolCache<'c, T>,
 }
@@ -134,7 +135,8 @@ impl PoolStats {
 }
 
 /// One `key: value` line per counter, in the order of the fields after `min_nr` and `reserve`
-/// (the element counters as a cache shows them, then the pool's own), as debugfs shows them.
+/// (the element counters as a cache shows them, then the pool's own), as debugfs shows them;
+/// with `{:#}`, one line of `key value` pairs in the same order, as the kernel log shows them.
 ///
 /// # Examples
 ///
@@ -152,11 +154,27 @@ impl PoolStats {
 ///     "allocs: 1\nfrees: 0\nlive: 1\npeak: 1\nfailures: 0\n\
 ///      min_nr: 2\nreserve: 2\nemergency: 0\nwaits: 0\n"
 /// );
+/// let line = CString::try_from_fmt(format_args!("{:#}", pool.stats()))?;
+/// assert_eq!(
+///     line.to_str()?,
+///     "allocs 1, frees 0, live 1, peak 1, failures 0, min_nr 2, reserve 2, emergency 0, waits 0"
+/// );
 /// drop(one);
 /// # Ok::<(), Error>(())
 /// ```
 impl core::fmt::Display for PoolStats {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        if f.alternate() {
+            return write!(
+                f,
+                "{:#}, min_nr {}, reserve {}, emergency {}, waits {}",
+                self.elements(),
+                self.min_nr,
+                self.reserve,
+                self.emergency,
+                self.waits
+            );
+        }
         write!(f, "{}", self.elements())?;
         writeln!(f, "min_nr: {}", self.min_nr)?;
         writeln!(f, "reserve: {}", self.reserve)?;
@@ -164,6 +182,8 @@ impl core::fmt::Display for PoolStats {
         writeln!(f, "waits: {}", self.waits)
     }
 }
+
+crate::slab::compat::loggable!(PoolStats);
 
 impl<T> Mempool<'static, T> {
     /// Creates a pool that owns `cache`, and fills its reserve with `min_nr` elements.
@@ -230,7 +250,7 @@ impl<'c, T> Mempool<'c, T> {
         // SAFETY: `raw_cache` and `raw_stats` stay valid while the cache is neither dropped nor
         // moved out of `cache`, moving `cache` itself does not move what they point to, and
         // the pool keeps `cache` until `raw` is destroyed.
-        let raw = unsafe { ffi::rmp_pool_create(raw_cache, raw_stats, min_nr) };
+        let raw = unsafe { bindings::rmp_pool_create(raw_cache, raw_stats, min_nr) };
         // INVARIANT: a non-null result is a new pool over `cache`, owned by nobody else.
         Ok(Self {
             raw: NonNull::new(raw).ok_or(ENOMEM)?,
@@ -282,7 +302,7 @@ impl<'c, T> Mempool<'c, T> {
     /// ```
     pub fn alloc(&self, value: T, flags: SleepFlags) -> PoolBox<'_, T> {
         // SAFETY: `self.raw` is a live pool by the type invariant.
-        let raw = unsafe { ffi::rmp_pool_alloc(self.raw.as_ptr(), flags.gfp()) };
+        let raw = unsafe { bindings::rmp_pool_alloc(self.raw.as_ptr(), flags.gfp()) };
         // SAFETY: by the type invariant of `SleepFlags` the mask has `__GFP_DIRECT_RECLAIM`,
         // and `mempool_alloc()` with that flag does not return NULL: it waits instead.
         let ptr = unsafe { NonNull::new_unchecked(raw.cast::<MaybeUninit<T>>()) };
@@ -311,7 +331,7 @@ impl<'c, T> Mempool<'c, T> {
         // `value` overwrites the element, and `mempool_alloc()` warns on `__GFP_ZERO`.
         let flags = flags & !__GFP_ZERO;
         // SAFETY: `self.raw` is a live pool by the type invariant.
-        let raw = unsafe { ffi::rmp_pool_alloc(self.raw.as_ptr(), gfp(flags)) };
+        let raw = unsafe { bindings::rmp_pool_alloc(self.raw.as_ptr(), gfp(flags)) };
         let ptr = NonNull::new(raw.cast::<MaybeUninit<T>>()).ok_or(ENOMEM)?;
         Ok(self.fill(ptr, value))
     }
@@ -355,8 +375,9 @@ impl<'c, T> Mempool<'c, T> {
     /// ```
     pub fn resize(&self, min_nr: usize) -> Result {
         let min_nr = checked_min_nr(min_nr)?;
-        // SAFETY: `self.raw` is a live pool by the type invariant.
-        to_result(unsafe { ffi::rmp_pool_resize(self.raw.as_ptr(), min_nr) })
+        // SAFETY: `self.raw` is a live pool by the type invariant, and its `pool` the mempool
+        // it made, which lives as long as it does.
+        to_result(unsafe { bindings::mempool_resize((*self.raw.as_ptr()).pool, min_nr) })
     }
 
     /// The pool's usage counters.
@@ -386,9 +407,9 @@ impl<'c, T> Mempool<'c, T> {
     /// # Ok::<(), Error>(())
     /// ```
     pub fn stats(&self) -> PoolStats {
-        let mut s = ffi::RmpPoolSnapshot::default();
+        let mut s = bindings::rmp_pool_snapshot::default();
         // SAFETY: `self.raw` is a live pool; `s` is a valid place to write.
-        unsafe { ffi::rmp_pool_read(self.raw.as_ptr(), &mut s) };
+        unsafe { bindings::rmp_pool_read(self.raw.as_ptr(), &mut s) };
         PoolStats {
             min_nr: s.min_nr,
             reserve: s.reserve,
@@ -417,7 +438,7 @@ impl<T> Drop for Mempool<'_, T> {
         // SAFETY: no `PoolBox` borrows `self` any more, so every element is back (or was leaked
         // and is never freed); the reserve goes back to the cache, which is either borrowed for
         // longer than `self` or owned and dropped only after this function.
-        unsafe { ffi::rmp_pool_destroy(self.raw.as_ptr()) };
+        unsafe { bindings::rmp_pool_destroy(self.raw.as_ptr()) };
     }
 }
 
@@ -480,6 +501,6 @@ impl<T> Drop for PoolBox<'_, T> {
         // SAFETY: by the type invariant `ptr` holds a `T`, dropped here once.
         unsafe { core::ptr::drop_in_place(self.ptr.as_ptr()) };
         // SAFETY: `ptr` is an element of `pool`, now empty and never used again.
-        unsafe { ffi::rmp_pool_free(self.pool.raw.as_ptr(), self.ptr.as_ptr().cast()) };
+        unsafe { bindings::rmp_pool_free(self.pool.raw.as_ptr(), self.ptr.as_ptr().cast()) };
     }
 }

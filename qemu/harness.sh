@@ -190,7 +190,8 @@ for RMP_KVER in $kvers; do
 
 		modules=("$RMP_ROOT"/*.ko)
 		[ "$flavour" = intree ] && modules+=("$kdir/samples/rust/rust_mempool_user.ko")
-		initramfs=$logdir/initramfs-$RMP_KVER-$flavour.cpio.gz
+		# One per run: two clones may test the same kernel at once.
+		initramfs=$logdir/initramfs-$RMP_KVER-$flavour-$$.cpio.gz
 		"$RMP_ROOT/qemu/initramfs.sh" "$initramfs" "${modules[@]}"
 
 		log=$logdir/$mode-$RMP_KVER-$flavour-$(date +%Y%m%d-%H%M%S).log
@@ -200,6 +201,7 @@ for RMP_KVER in $kvers; do
 		*) limit=600 ;;
 		esac
 		"$RMP_ROOT/qemu/boot.sh" "$kdir" "$initramfs" "$mode" "$log" "$limit" "$flavour" || true
+		rm -f "$initramfs"
 		phase "linux-$RMP_KVER: guest ($flavour)"
 
 		if [ "$mode" != test ]; then

@@ -157,3 +157,9 @@ void rmp_slot_read(struct rmp_slot *slot, struct rmp_stats_snapshot *out)
 {
 	rmp_stats_read(READ_ONCE(slot->stats), out);
 }
+
+/* The cache of a registered slot. */
+struct kmem_cache *rmp_slot_cache(struct rmp_slot *slot)
+{
+	return READ_ONCE(slot->cache);
+}

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * C side of the Rust slab caches; declared for Rust in slab/ffi.rs.
+ * C side of the Rust slab caches. Rust sees it through bindgen (bindings/).
  */
 #ifndef RMP_SLAB_CACHE_H
 #define RMP_SLAB_CACHE_H
@@ -9,14 +9,17 @@
 
 #include "stats.h"
 
-/* CacheFlags bits of slab/flags.rs. */
-#define RMP_CACHE_HWCACHE_ALIGN		BIT(0)
-#define RMP_CACHE_ACCOUNT		BIT(1)
-#define RMP_CACHE_RECLAIM_ACCOUNT	BIT(2)
+/*
+ * CacheFlags bits of slab/flags.rs: plain literals, which bindgen turns into
+ * Rust constants (it cannot expand BIT()).
+ */
+#define RMP_CACHE_HWCACHE_ALIGN		0x1U
+#define RMP_CACHE_ACCOUNT		0x2U
+#define RMP_CACHE_RECLAIM_ACCOUNT	0x4U
 
 /*
- * A module-lifetime cache: the state behind a static Rust allocator type.
- * Layout shared with CacheSlot in slab/global.rs.
+ * A module-lifetime cache: the state behind a static Rust allocator type,
+ * held by CacheSlot in slab/global.rs.
  *
  * @alloc is what allocations use; RCU lets rmp_slot_exit() take it away and
  * then know that no allocation is still on its way into the cache. @cache
@@ -47,5 +50,6 @@ void *rmp_slot_alloc(struct rmp_slot *slot, gfp_t gfp, int node);
 void rmp_slot_free(struct rmp_slot *slot, void *obj);
 void rmp_slot_exit(struct rmp_slot *slot);
 void rmp_slot_read(struct rmp_slot *slot, struct rmp_stats_snapshot *out);
+struct kmem_cache *rmp_slot_cache(struct rmp_slot *slot);
 
 #endif

@@ -2,7 +2,8 @@
 
 //! A slab cache of `T` whose objects borrow it.
 
-use super::{compat, ffi, flags, BulkBox, CacheFlags, CacheStats, Stats};
+use super::{compat, flags, BulkBox, CacheFlags, CacheStats, Stats};
+use crate::bindings;
 use compat::Zeroable;
 use core::{
     marker::PhantomData,
@@ -13,7 +14,6 @@ use core::{
 };
 use kernel::{
     alloc::{AllocError, Flags},
-    bindings,
     prelude::*,
 };
 
@@ -117,8 +117,9 @@ impl<T> KmemCache<T> {
         let (size, align) = object_layout::<T>()?;
         let stats = Stats::new()?;
         // SAFETY: `name` is a NUL-terminated string that lives forever, as the cache keeps it.
-        let raw =
-            unsafe { ffi::rmp_kmem_cache_create(name.as_char_ptr(), size, align, flags.bits()) };
+        let raw = unsafe {
+            bindings::rmp_kmem_cache_create(name.as_char_ptr(), size, align, flags.bits())
+        };
         let cache = NonNull::new(raw).ok_or(ENOMEM)?;
         // INVARIANT: `cache` was just created for `T`'s size and alignment; nothing was
         // allocated from it yet, so `stats` counts every object.
@@ -202,7 +203,7 @@ impl<T> KmemCache<T> {
     /// The C cache and its counters, for C code that allocates from it with the
     /// accounting of `slab/cache.c`. Both point to memory the cache owns, not into
     /// `self`: they stay valid until `self` is dropped, wherever it moves.
-    pub(crate) fn as_raw(&self) -> (*mut bindings::kmem_cache, *mut ffi::RmpStats) {
+    pub(crate) fn as_raw(&self) -> (*mut bindings::kmem_cache, *mut bindings::rmp_stats) {
         (self.cache.as_ptr(), self.stats.as_ptr())
     }
 
@@ -211,7 +212,7 @@ impl<T> KmemCache<T> {
         let (cache, stats) = self.as_raw();
         // SAFETY: `cache` and `stats` are live by the type invariant.
         let raw = unsafe {
-            ffi::rmp_cache_alloc(cache, stats, flags::gfp(flags), bindings::NUMA_NO_NODE)
+            bindings::rmp_cache_alloc(cache, stats, flags::gfp(flags), bindings::NUMA_NO_NODE)
         };
         NonNull::new(raw.cast()).ok_or(AllocError)
     }
@@ -226,7 +227,7 @@ impl<T> KmemCache<T> {
         // SAFETY: by the type invariant the cache and counters are live; by the safety
         // requirements `ptr` is an object of this cache that nobody uses any more.
         unsafe {
-            ffi::rmp_cache_free(
+            bindings::rmp_cache_free(
                 self.cache.as_ptr(),
                 self.stats.as_ptr(),
                 ptr.as_ptr().cast(),
@@ -476,7 +477,7 @@ impl<T> KmemCache<T> {
             // SAFETY: the cache and counters are live by the type invariant; `ptrs` has room
             // for `nr` pointers.
             let got = unsafe {
-                ffi::rmp_cache_alloc_bulk(
+                bindings::rmp_cache_alloc_bulk(
                     self.cache.as_ptr(),
                     self.stats.as_ptr(),
                     flags::gfp(flags),
@@ -509,7 +510,7 @@ impl<T> KmemCache<T> {
     pub(crate) unsafe fn free_bulk_raw(&self, ptrs: &mut [*mut T]) {
         // SAFETY: by the type invariant and the safety requirements.
         unsafe {
-            ffi::rmp_cache_free_bulk(
+            bindings::rmp_cache_free_bulk(
                 self.cache.as_ptr(),
                 self.stats.as_ptr(),
                 ptrs.len(),
@@ -525,7 +526,7 @@ impl<T> Drop for KmemCache<T> {
         // the cache and the counters, which `self` owns by the type invariant and never touches
         // again (`stats` is `ManuallyDrop`), and destroys both, or leaks both if objects remain.
         unsafe {
-            ffi::rmp_cache_destroy(
+            bindings::rmp_cache_destroy(
                 self.cache.as_ptr(),
                 self.stats.as_ptr(),
                 self.name.as_char_ptr(),

@@ -102,6 +102,23 @@ pub(crate) fn kvec_truncate<T>(v: &mut KVec<T>, len: usize) {
     }
 }
 
+/// Makes types that implement [`core::fmt::Display`] printable by `pr_*!` too: where the
+/// kernel's formatting macros take their own `kernel::fmt::Display`, implements it by
+/// forwarding.
+macro_rules! loggable {
+    ($($t:ty),+) => {
+        $(
+            #[cfg(rmp_kernel_fmt)]
+            impl kernel::fmt::Display for $t {
+                fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+                    core::fmt::Display::fmt(self, f)
+                }
+            }
+        )+
+    };
+}
+pub(crate) use loggable;
+
 /// The bytes of `name`, without its NUL.
 pub(crate) fn cstr_bytes(name: &CStr) -> &[u8] {
     // Both kernels implement `AsRef<BStr>` for their `CStr`, which derefs to `[u8]`: the 6.12

@@ -2,8 +2,8 @@
 
 //! Cache creation flags and the raw form of allocation flags.
 
+use crate::bindings;
 use kernel::alloc::Flags;
-use kernel::bindings;
 
 /// Flags for creating a cache, a safe subset of the C `SLAB_*` flags.
 ///
@@ -27,11 +27,11 @@ impl CacheFlags {
     /// No flags.
     pub const NONE: Self = Self(0);
     /// `SLAB_HWCACHE_ALIGN`: align objects on cache lines.
-    pub const HWCACHE_ALIGN: Self = Self(1 << 0);
+    pub const HWCACHE_ALIGN: Self = Self(bindings::RMP_CACHE_HWCACHE_ALIGN);
     /// `SLAB_ACCOUNT`: charge objects to the allocating task's memory cgroup.
-    pub const ACCOUNT: Self = Self(1 << 1);
+    pub const ACCOUNT: Self = Self(bindings::RMP_CACHE_ACCOUNT);
     /// `SLAB_RECLAIM_ACCOUNT`: objects are reclaimable (a shrinker frees them).
-    pub const RECLAIM_ACCOUNT: Self = Self(1 << 2);
+    pub const RECLAIM_ACCOUNT: Self = Self(bindings::RMP_CACHE_RECLAIM_ACCOUNT);
 
     /// Whether every flag in `other` is set in `self`.
     pub const fn contains(self, other: Self) -> bool {

@@ -2,11 +2,11 @@
 
 //! Module-lifetime caches, usable as a [`kernel::alloc::Allocator`] by `Box<T, A>`.
 
-use super::{ffi, flags, CacheFlags, CacheStats};
-use core::{alloc::Layout, marker::PhantomData, ptr::NonNull, sync::atomic::AtomicPtr};
+use super::{flags, CacheFlags, CacheStats};
+use crate::bindings;
+use core::{alloc::Layout, cell::UnsafeCell, marker::PhantomData, ptr::NonNull};
 use kernel::{
     alloc::{AllocError, Flags},
-    bindings,
     error::to_result,
     prelude::*,
 };
@@ -14,9 +14,8 @@ use kernel::{
 /// The static state behind a module-lifetime cache. Declare one with
 /// [`kmem_cache_allocator!`](crate::kmem_cache_allocator), not by hand.
 ///
-/// It matches the C `struct rmp_slot` in `slab/cache.c` field for field: C code
-/// reads and writes it (with `READ_ONCE`, `WRITE_ONCE` and RCU), Rust code only passes its
-/// address, and `AtomicPtr<T>` has the same in-memory representation as `*mut T`.
+/// It holds the C `struct rmp_slot` of `slab/cache.h`, which only C code reads
+/// and writes (with `READ_ONCE`, `WRITE_ONCE` and RCU); Rust code passes its address.
 ///
 /// # Examples
 ///
@@ -29,13 +28,11 @@ use kernel::{
 ///
 /// assert!(core::ptr::eq(Blocks::slot(), Blocks::slot()));
 /// ```
-#[repr(C)]
-pub struct CacheSlot {
-    alloc: AtomicPtr<bindings::kmem_cache>,
-    cache: AtomicPtr<bindings::kmem_cache>,
-    stats: AtomicPtr<ffi::RmpStats>,
-    name: AtomicPtr<kernel::ffi::c_char>,
-}
+pub struct CacheSlot(UnsafeCell<bindings::rmp_slot>);
+
+// SAFETY: Rust code never reads or writes the slot's fields; the C functions it hands the slot
+// to do, from any thread, with `READ_ONCE`, `WRITE_ONCE` and RCU.
+unsafe impl Sync for CacheSlot {}
 
 impl CacheSlot {
     /// An empty slot: allocations fail until it is registered.
@@ -53,16 +50,16 @@ impl CacheSlot {
     /// ```
     #[expect(clippy::new_without_default)]
     pub const fn new() -> Self {
-        Self {
-            alloc: AtomicPtr::new(core::ptr::null_mut()),
-            cache: AtomicPtr::new(core::ptr::null_mut()),
-            stats: AtomicPtr::new(core::ptr::null_mut()),
-            name: AtomicPtr::new(core::ptr::null_mut()),
-        }
+        Self(UnsafeCell::new(bindings::rmp_slot {
+            alloc: core::ptr::null_mut(),
+            cache: core::ptr::null_mut(),
+            stats: core::ptr::null_mut(),
+            name: core::ptr::null(),
+        }))
     }
 
-    fn as_ptr(&self) -> *mut Self {
-        core::ptr::from_ref(self).cast_mut()
+    fn as_ptr(&self) -> *mut bindings::rmp_slot {
+        self.0.get()
     }
 }
 
@@ -125,7 +122,7 @@ pub unsafe trait StaticCache: Sized + 'static {
         // SAFETY: the slot is a static that C accesses with the agreed layout; `NAME` is a
         // NUL-terminated string that lives forever, as the cache keeps it.
         to_result(unsafe {
-            ffi::rmp_slot_init(
+            bindings::rmp_slot_init(
                 Self::slot().as_ptr(),
                 Self::NAME.as_char_ptr(),
                 size,
@@ -194,9 +191,8 @@ impl<C: StaticCache> Registration<C> {
     /// # Ok::<(), Error>(())
     /// ```
     pub fn aligned_size(&self) -> usize {
-        let cache = C::slot().cache.load(core::sync::atomic::Ordering::Relaxed);
-        // SAFETY: by the type invariant the slot is registered, so `cache` is a live cache.
-        unsafe { bindings::kmem_cache_size(cache) as usize }
+        // SAFETY: by the type invariant the slot is registered, so it holds a live cache.
+        unsafe { bindings::kmem_cache_size(bindings::rmp_slot_cache(C::slot().as_ptr())) as usize }
     }
 
     /// The cache's usage counters.
@@ -217,9 +213,9 @@ impl<C: StaticCache> Registration<C> {
     /// # Ok::<(), Error>(())
     /// ```
     pub fn stats(&self) -> CacheStats {
-        let mut snap = ffi::RmpStatsSnapshot::default();
+        let mut snap = bindings::rmp_stats_snapshot::default();
         // SAFETY: by the type invariant the slot is registered, so its counters are live.
-        unsafe { ffi::rmp_slot_read(C::slot().as_ptr(), &mut snap) };
+        unsafe { bindings::rmp_slot_read(C::slot().as_ptr(), &mut snap) };
         snap.into()
     }
 }
@@ -227,7 +223,7 @@ impl<C: StaticCache> Registration<C> {
 impl<C: StaticCache> Drop for Registration<C> {
     fn drop(&mut self) {
         // SAFETY: by the type invariant the slot is registered and this is its one unregistration.
-        unsafe { ffi::rmp_slot_exit(C::slot().as_ptr()) };
+        unsafe { bindings::rmp_slot_exit(C::slot().as_ptr()) };
     }
 }
 
@@ -262,7 +258,7 @@ pub unsafe fn static_realloc<C: StaticCache>(
         if layout.size() == 0 {
             // SAFETY: by the safety requirements `p` is a live object of `C`, which the caller
             // gives back here and does not use again.
-            unsafe { ffi::rmp_slot_free(slot, p.as_ptr().cast()) };
+            unsafe { bindings::rmp_slot_free(slot, p.as_ptr().cast()) };
         } else if fits::<C>(layout) {
             // The object is already as large as it can be: keep it.
             return Ok(NonNull::slice_from_raw_parts(
@@ -283,7 +279,7 @@ pub unsafe fn static_realloc<C: StaticCache>(
     }
     // SAFETY: the slot is a static with the layout C expects; an unregistered slot fails the
     // allocation.
-    let obj = unsafe { ffi::rmp_slot_alloc(slot, flags::gfp(flags), node) };
+    let obj = unsafe { bindings::rmp_slot_alloc(slot, flags::gfp(flags), node) };
     let obj = NonNull::new(obj.cast::<u8>()).ok_or(AllocError)?;
     Ok(NonNull::slice_from_raw_parts(
         obj,

@@ -75,7 +75,6 @@
 mod bulk;
 mod cache;
 pub(crate) mod compat;
-pub(crate) mod ffi;
 pub(crate) mod flags;
 mod global;
 mod stats;

@@ -29,7 +29,7 @@ struct rmp_stats {
 	atomic_long_t folded;
 };
 
-/* A consistent-enough view of the counters; layout shared with slab/ffi.rs. */
+/* A consistent-enough view of the counters. */
 struct rmp_stats_snapshot {
 	u64 allocs;	/* objects handed out */
 	u64 frees;	/* objects given back */

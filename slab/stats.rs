@@ -2,7 +2,7 @@
 
 //! Usage counters of a cache.
 
-use super::ffi;
+use crate::bindings;
 use core::ptr::NonNull;
 use kernel::prelude::*;
 
@@ -40,7 +40,8 @@ pub struct CacheStats {
     pub failures: u64,
 }
 
-/// One `key: value` line per counter, in the order of the fields, as debugfs shows them.
+/// One `key: value` line per counter, in the order of the fields, as debugfs shows them; with
+/// `{:#}`, one line of `key value` pairs, as the kernel log shows them.
 ///
 /// # Examples
 ///
@@ -52,11 +53,20 @@ pub struct CacheStats {
 /// let a = cache.alloc(1, GFP_KERNEL)?;
 /// let text = CString::try_from_fmt(format_args!("{}", cache.stats()))?;
 /// assert_eq!(text.to_str()?, "allocs: 1\nfrees: 0\nlive: 1\npeak: 1\nfailures: 0\n");
+/// let line = CString::try_from_fmt(format_args!("{:#}", cache.stats()))?;
+/// assert_eq!(line.to_str()?, "allocs 1, frees 0, live 1, peak 1, failures 0");
 /// drop(a);
 /// # Ok::<(), Error>(())
 /// ```
 impl core::fmt::Display for CacheStats {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        if f.alternate() {
+            return write!(
+                f,
+                "allocs {}, frees {}, live {}, peak {}, failures {}",
+                self.allocs, self.frees, self.live, self.peak, self.failures
+            );
+        }
         writeln!(f, "allocs: {}", self.allocs)?;
         writeln!(f, "frees: {}", self.frees)?;
         writeln!(f, "live: {}", self.live)?;
@@ -65,8 +75,10 @@ impl core::fmt::Display for CacheStats {
     }
 }
 
-impl From<ffi::RmpStatsSnapshot> for CacheStats {
-    fn from(s: ffi::RmpStatsSnapshot) -> Self {
+super::compat::loggable!(CacheStats);
+
+impl From<bindings::rmp_stats_snapshot> for CacheStats {
+    fn from(s: bindings::rmp_stats_snapshot) -> Self {
         Self {
             allocs: s.allocs,
             frees: s.frees,
@@ -83,24 +95,24 @@ impl From<ffi::RmpStatsSnapshot> for CacheStats {
 ///
 /// `self.0` points to counters made by `rmp_stats_create()` and owned by this object, unless
 /// it is held in a `ManuallyDrop` whose owner hands it to a C function that frees it.
-pub(crate) struct Stats(NonNull<ffi::RmpStats>);
+pub(crate) struct Stats(NonNull<bindings::rmp_stats>);
 
 impl Stats {
     pub(crate) fn new() -> Result<Self> {
         // SAFETY: `rmp_stats_create` has no preconditions.
-        let raw = unsafe { ffi::rmp_stats_create() };
+        let raw = unsafe { bindings::rmp_stats_create() };
         // INVARIANT: a non-null result is a fresh set of counters that nobody else owns.
         Ok(Self(NonNull::new(raw).ok_or(ENOMEM)?))
     }
 
-    pub(crate) fn as_ptr(&self) -> *mut ffi::RmpStats {
+    pub(crate) fn as_ptr(&self) -> *mut bindings::rmp_stats {
         self.0.as_ptr()
     }
 
     pub(crate) fn read(&self) -> CacheStats {
-        let mut snap = ffi::RmpStatsSnapshot::default();
+        let mut snap = bindings::rmp_stats_snapshot::default();
         // SAFETY: `self.0` is valid by the type invariant; `snap` is a valid place to write.
-        unsafe { ffi::rmp_stats_read(self.0.as_ptr(), &mut snap) };
+        unsafe { bindings::rmp_stats_read(self.0.as_ptr(), &mut snap) };
         snap.into()
     }
 }
@@ -108,7 +120,7 @@ impl Stats {
 impl Drop for Stats {
     fn drop(&mut self) {
         // SAFETY: by the type invariant this object owns the counters and drops them only once.
-        unsafe { ffi::rmp_stats_destroy(self.0.as_ptr()) };
+        unsafe { bindings::rmp_stats_destroy(self.0.as_ptr()) };
     }
 }
 

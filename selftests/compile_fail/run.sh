@@ -6,6 +6,9 @@
 # "// expect: E0505" (rustc must fail with that error code) or
 # "// expect: ok" (must build: a control that the setup itself works).
 # Prints one "ok - ..."/"not ok - ..." line per case.
+#
+# Then the generated bindings: the library built against a copy of its C
+# headers must build, and must not once one prototype in the copy changes.
 source "$(dirname "$0")/../../qemu/lib.sh"
 
 kdir=$1
@@ -19,6 +22,9 @@ module() {
 #![allow(unused_imports)]
 use kernel::{c_str, prelude::*};
 
+// The bindings the module build generated (bindings/library.rs): run after it.
+#[path = "$RMP_ROOT/bindings/library.rs"]
+mod bindings;
 #[path = "$RMP_ROOT/mempool/mod.rs"]
 pub mod mempool;
 #[path = "$RMP_ROOT/slab/mod.rs"]
@@ -85,3 +91,68 @@ for case in "$RMP_ROOT"/selftests/compile_fail/case_*.rs; do
 		grep -E "^(error|warning)|$name" "$work/make.log" | head -n 5 | sed 's/^/# /'
 	fi
 done
+# header_copy DIR [SED]: builds slab/ and mempool/ in DIR against bindgen's
+# output for a copy of the library's headers, with SED applied to the copy of
+# mempool/pool.h; succeeds if the Rust object was made.
+header_copy() {
+	local dir=$1
+	mkdir -p "$dir/bindings" "$dir/slab" "$dir/mempool" "$dir/debugfs"
+	cp "$RMP_ROOT/bindings/library.h" "$dir/bindings/"
+	cp "$RMP_ROOT"/slab/*.h "$dir/slab/"
+	cp "$RMP_ROOT"/debugfs/*.h "$dir/debugfs/"
+	sed "${2:-}" "$RMP_ROOT/mempool/pool.h" >"$dir/mempool/pool.h"
+	cat >"$dir/$(basename "$dir").rs" <<ROOT
+//! The library against the bindings of \`$dir\`'s headers.
+use kernel::prelude::*;
+
+#[allow(dead_code, improper_ctypes, non_camel_case_types, non_upper_case_globals)]
+#[allow(unreachable_pub, clippy::all, clippy::undocumented_unsafe_blocks)]
+mod bindings {
+    pub(crate) use kernel::bindings::*;
+    include!("$dir/bindings/library_generated.rs");
+}
+#[path = "$RMP_ROOT/mempool/mod.rs"]
+pub mod mempool;
+#[path = "$RMP_ROOT/slab/mod.rs"]
+pub mod slab;
+
+module! {
+    type: Root,
+    name: "$(basename "$dir")",
+    license: "GPL",
+}
+
+struct Root;
+
+impl kernel::Module for Root {
+    fn init(_module: &'static ThisModule) -> Result<Self> {
+        Ok(Root)
+    }
+}
+ROOT
+	printf 'include %s/compat.mk\ninclude %s/bindings/bindgen.mk\nobj-m := %s.o\n$(obj)/%s.o: $(obj)/bindings/library_generated.rs\n' \
+		"$RMP_ROOT" "$RMP_ROOT" "$(basename "$dir")" "$(basename "$dir")" >"$dir/Kbuild"
+	# Made as a module, as the kernel configuration (which bindgen's C flags
+	# come from) is not read for a single-object target; modpost then fails
+	# for want of the C objects, so the Rust object is what tells.
+	kmake "$kdir" M="$dir" modules >"$dir/make.log" 2>&1 || true
+	[ -f "$dir/$(basename "$dir").o" ]
+}
+
+if header_copy "$work/headers_same"; then
+	echo "ok - compile_fail: bindings: the library builds against bindgen's output for a copy of its headers"
+else
+	echo "not ok - compile_fail: bindings: the library does not build against a copy of its headers"
+	grep -E -A5 "^(error|warning)" "$work/headers_same/make.log" | head -n 30 | sed 's/^/# /'
+fi
+# rmp_pool_free() gains an argument in C only: its Rust caller must not build.
+extra='s/^\(void rmp_pool_free(struct rmp_pool \*p, void \*obj\)\();\)$/\1, int extra\2/'
+header_copy "$work/headers_changed" "$extra" || true
+if ! grep -q 'int extra' "$work/headers_changed/mempool/pool.h"; then
+	echo "not ok - compile_fail: bindings: rmp_pool_free() not found in mempool/pool.h to change"
+elif grep -q '^error\[E0061\]' "$work/headers_changed/make.log"; then
+	echo "ok - compile_fail: bindings: a C prototype changed without its Rust caller fails the build (E0061)"
+else
+	echo "not ok - compile_fail: bindings: a changed C prototype did not fail the build with E0061"
+	grep -E -A3 '^(error|warning)' "$work/headers_changed/make.log" | head -n 8 | sed 's/^/# /'
+fi

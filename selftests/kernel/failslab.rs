@@ -2,11 +2,8 @@
 
 //! Fault injection into one cache, for tests of allocation failure.
 
+use crate::bindings;
 use kernel::{error::to_result, prelude::*};
-
-extern "C" {
-    fn rmp_test_failslab(cache: *const kernel::ffi::c_char, on: bool) -> kernel::ffi::c_int;
-}
 
 /// While alive, the named cache is marked for failslab: with failslab armed and its
 /// `cache-filter` set (as `test_kernel.sh` does), every allocation from it fails.
@@ -15,13 +12,13 @@ pub(crate) struct Marked(&'static CStr);
 /// Marks the cache `name`; unmarks it when the result is dropped.
 pub(crate) fn mark(name: &'static CStr) -> Result<Marked> {
     // SAFETY: `name` is a NUL-terminated string.
-    to_result(unsafe { rmp_test_failslab(name.as_char_ptr(), true) })?;
+    to_result(unsafe { bindings::rmp_test_failslab(name.as_char_ptr(), true) })?;
     Ok(Marked(name))
 }
 
 impl Drop for Marked {
     fn drop(&mut self) {
         // SAFETY: `self.0` is a NUL-terminated string.
-        let _ = unsafe { rmp_test_failslab(self.0.as_char_ptr(), false) };
+        let _ = unsafe { bindings::rmp_test_failslab(self.0.as_char_ptr(), false) };
     }
 }

@@ -135,10 +135,6 @@ struct Handoff<'a> {
     waits_seen: AtomicU64,
 }
 
-extern "C" {
-    fn rmp_msleep(ms: u32);
-}
-
 extern "C" fn handoff(data: *mut kernel::ffi::c_void, idx: u32) -> kernel::ffi::c_int {
     // SAFETY: `sleeping_alloc_waits` passes a `&Handoff` that outlives its threads.
     let h = unsafe { &*data.cast::<Handoff<'_>>() };
@@ -151,7 +147,7 @@ extern "C" fn handoff(data: *mut kernel::ffi::c_void, idx: u32) -> kernel::ffi::
         }
         1 => {
             // SAFETY: no preconditions; sleeping is allowed in a kthread.
-            unsafe { rmp_msleep(200) };
+            unsafe { crate::bindings::msleep(200) };
             drop(h.held.lock().take());
         }
         _ => {}
@@ -310,7 +306,7 @@ fn inject_faults(s: &Stress<'_>) -> kernel::ffi::c_int {
             },
         };
         // SAFETY: no preconditions; sleeping is allowed in a kthread.
-        unsafe { rmp_msleep(1) };
+        unsafe { crate::bindings::msleep(1) };
     }
     0
 }

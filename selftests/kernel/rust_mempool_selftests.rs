@@ -6,6 +6,7 @@
 
 use kernel::prelude::*;
 
+mod bindings;
 #[path = "../../debugfs/mod.rs"]
 pub mod debugfs;
 #[path = "../../mempool/mod.rs"]

@@ -246,12 +246,6 @@ fn static_cache_limits() -> TestResult {
 }
 
 #[cfg(rmp_alloc_nid)]
-extern "C" {
-    fn rmp_test_obj_node(obj: *const kernel::ffi::c_void) -> kernel::ffi::c_int;
-    fn rmp_test_online_nodes() -> kernel::ffi::c_uint;
-}
-
-#[cfg(rmp_alloc_nid)]
 crate::kmem_cache_allocator!(NodeCache: [u64; 4] = c_str!("rmp_t_static_node"));
 
 /// The guest boots with `numa=fake=2`: an object asked of node 1 comes from node 1.
@@ -262,13 +256,13 @@ fn static_cache_node() -> TestResult {
 
     check_eq!(<NodeCache as Allocator>::MIN_ALIGN, 8);
     // SAFETY: no preconditions.
-    check_eq!(unsafe { rmp_test_online_nodes() }, 2);
+    check_eq!(unsafe { crate::bindings::rmp_test_online_nodes() }, 2);
     let reg = NodeCache::register(CacheFlags::NONE)?;
     let layout = Layout::new::<[u64; 4]>();
     for node in [1, 0, 1] {
         let obj = NodeCache::alloc(layout, GFP_KERNEL, NumaNode::new(node)?)?;
         // SAFETY: `obj` is a live slab object.
-        let got = unsafe { rmp_test_obj_node(obj.as_ptr().cast()) };
+        let got = unsafe { crate::bindings::rmp_test_obj_node(obj.as_ptr().cast()) };
         // SAFETY: `obj` came from `NodeCache::alloc` with `layout` and is not used again.
         unsafe { NodeCache::free(obj.cast(), layout) };
         check_eq!(got, node);
@@ -343,38 +337,30 @@ extern "C" fn stress(data: *mut kernel::ffi::c_void, idx: u32) -> kernel::ffi::c
     0
 }
 
-extern "C" {
-    fn rmp_run_threads(
-        f: extern "C" fn(*mut kernel::ffi::c_void, u32) -> kernel::ffi::c_int,
-        data: *mut kernel::ffi::c_void,
-        nr: u32,
-    ) -> kernel::ffi::c_int;
-    fn rmp_num_online_cpus() -> u32;
-    fn rmp_cond_resched();
-}
-
 /// Lets other threads run: the test kernel has no preemption, and busy test threads would
 /// otherwise starve the others on the same CPU.
 pub(crate) fn cond_resched() {
     // SAFETY: no preconditions; called from kthreads, which may sleep.
-    unsafe { rmp_cond_resched() }
+    unsafe { crate::bindings::rmp_cond_resched() }
 }
 
 /// The number of online CPUs.
 pub(crate) fn num_online_cpus() -> u32 {
     // SAFETY: no preconditions.
-    unsafe { rmp_num_online_cpus() }
+    unsafe { crate::bindings::rmp_num_online_cpus() }
 }
 
 /// Runs `f` on two threads per online CPU, sharing `data`, and waits for them.
 pub(crate) fn run_threads<T: Sync>(
-    f: extern "C" fn(*mut kernel::ffi::c_void, u32) -> kernel::ffi::c_int,
+    f: unsafe extern "C" fn(*mut kernel::ffi::c_void, u32) -> kernel::ffi::c_int,
     data: &T,
 ) -> Result<u32> {
     let nr = 2 * num_online_cpus();
     // SAFETY: `data` outlives the call, which waits for every thread; `T: Sync` makes sharing
     // it between the threads sound.
-    let ret = unsafe { rmp_run_threads(f, core::ptr::from_ref(data).cast_mut().cast(), nr) };
+    let ret = unsafe {
+        crate::bindings::rmp_run_threads(Some(f), core::ptr::from_ref(data).cast_mut().cast(), nr)
+    };
     kernel::error::to_result(ret)?;
     Ok(nr)
 }

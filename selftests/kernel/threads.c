@@ -4,7 +4,6 @@
  * CPUs, and waits for all of them: Rust for Linux 6.12 has no kthreads.
  */
 #include <linux/completion.h>
-#include <linux/delay.h>
 #include <linux/cpumask.h>
 #include <linux/err.h>
 #include <linux/kthread.h>
@@ -67,11 +66,6 @@ int rmp_run_threads(int (*fn)(void *data, unsigned int idx), void *data,
 void rmp_cond_resched(void)
 {
 	cond_resched();
-}
-
-void rmp_msleep(unsigned int ms)
-{
-	msleep(ms);
 }
 
 unsigned int rmp_num_online_cpus(void)

@@ -5,7 +5,6 @@
 int rmp_run_threads(int (*fn)(void *data, unsigned int idx), void *data,
 		    unsigned int nr);
 unsigned int rmp_num_online_cpus(void);
-void rmp_msleep(unsigned int ms);
 void rmp_cond_resched(void);
 
 #endif

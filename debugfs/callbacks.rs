@@ -1,48 +1,25 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! Declarations of the C shims in `debugfs/files.c`, and the callbacks C calls.
+//! The callbacks that `debugfs/files.c` calls, one pair per data type.
 
 use super::{Command, SeqFile, Show};
+use crate::bindings::{rmp_file_ops, seq_file};
 use core::marker::PhantomData;
-use kernel::bindings::seq_file;
 use kernel::ffi::{c_char, c_int, c_void};
-
-/// A C `struct dentry`, only ever used through a pointer.
-#[repr(C)]
-pub(super) struct Dentry {
-    _opaque: [u8; 0],
-}
-
-/// The C `struct rmp_file_ops`.
-#[repr(C)]
-pub(super) struct RmpFileOps {
-    show: unsafe extern "C" fn(*mut seq_file, *const c_void) -> c_int,
-    write: Option<unsafe extern "C" fn(*const c_void, *const c_char, usize) -> c_int>,
-}
-
-extern "C" {
-    pub(super) fn rmp_debugfs_dir(name: *const c_char, parent: *mut Dentry) -> *mut Dentry;
-    pub(super) fn rmp_debugfs_file(
-        name: *const c_char,
-        parent: *mut Dentry,
-        file: *const c_void,
-    ) -> *mut Dentry;
-    pub(super) fn rmp_debugfs_remove(d: *mut Dentry);
-}
 
 /// The callbacks for files of data type `T`.
 pub(super) struct Ops<T>(PhantomData<T>);
 
 impl<T: Show> Ops<T> {
-    pub(super) const SHOW: RmpFileOps = RmpFileOps {
-        show: show::<T>,
+    pub(super) const SHOW: rmp_file_ops = rmp_file_ops {
+        show: Some(show::<T>),
         write: None,
     };
 }
 
 impl<T: Command> Ops<T> {
-    pub(super) const COMMAND: RmpFileOps = RmpFileOps {
-        show: show::<T>,
+    pub(super) const COMMAND: rmp_file_ops = rmp_file_ops {
+        show: Some(show::<T>),
         write: Some(write::<T>),
     };
 }

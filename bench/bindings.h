@@ -1,0 +1,7 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The C that rust_mempool_bench.ko's Rust calls: the library's and the C
+ * baselines. Kbuild runs bindgen over it into bindings_generated.rs.
+ */
+#include "../bindings/library.h"
+#include "baseline.h"

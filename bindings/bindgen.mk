@@ -1,0 +1,18 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Each module's Rust sees the project's C through bindgen, as the kernel crate
+# sees the kernel (rust/Makefile): one header per module in, one file out,
+# with the kernel's C flags. Only the project's rmp_* items are generated; the
+# kernel types they mention resolve to kernel::bindings, which the module that
+# includes the file re-exports (bindings/library.rs). Included by ./Kbuild and
+# by the compile-fail checks.
+quiet_cmd_rmp_bindgen = BINDGEN $@
+      cmd_rmp_bindgen = $(BINDGEN) $< --use-core --with-derive-default \
+	--ctypes-prefix kernel::ffi --no-layout-tests --no-debug '.*' \
+	--enable-function-attribute-detection --no-doc-comments \
+	--no-recursive-allowlist --allowlist-function 'rmp_.*' \
+	--allowlist-type 'rmp_.*' --allowlist-var 'RMP_.*' -o $@ -- \
+	$(c_flags) -fno-builtin -D__BINDGEN__ -DMODULE
+
+$(obj)/%_generated.rs: $(src)/%.h FORCE
+	$(call if_changed_dep,rmp_bindgen)
