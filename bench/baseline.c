@@ -7,7 +7,6 @@
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
 
-#include "../slab/cache.h"
 #include "baseline.h"
 
 u64 rmp_bench_now_ns(void)
@@ -63,24 +62,6 @@ u64 rmp_bench_c_batch(struct kmem_cache *s, unsigned long rounds,
 		}
 		for (i = 0; i < batch; i++)
 			kmem_cache_free(s, buf[i]);
-	}
-	return ktime_get_ns() - start;
-}
-
-/* The same loop through rust_mempool's C accounting: what the counters cost. */
-u64 rmp_bench_c_counted(struct kmem_cache *s, struct rmp_stats *stats,
-			unsigned long n)
-{
-	u64 start = ktime_get_ns();
-	unsigned long i;
-
-	for (i = 0; i < n; i++) {
-		void *p = rmp_cache_alloc(s, stats, GFP_KERNEL, NUMA_NO_NODE);
-
-		if (!p)
-			return 0;
-		rmp_bench_fill(p, i);
-		rmp_cache_free(s, stats, p);
 	}
 	return ktime_get_ns() - start;
 }

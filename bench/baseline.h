@@ -5,14 +5,11 @@
 #include <linux/types.h>
 
 struct kmem_cache;
-struct rmp_stats;
 
 u64 rmp_bench_now_ns(void);
 u64 rmp_bench_c_alloc_free(struct kmem_cache *s, unsigned long n);
 u64 rmp_bench_c_batch(struct kmem_cache *s, unsigned long rounds,
 		      unsigned int batch, void **buf);
-u64 rmp_bench_c_counted(struct kmem_cache *s, struct rmp_stats *stats,
-			unsigned long n);
 u64 rmp_bench_c_mempool(struct kmem_cache *s, unsigned long n);
 
 #endif

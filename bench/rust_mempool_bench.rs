@@ -83,7 +83,7 @@ fn measure(runs: &[Run<'_>], base: usize) -> Result {
 
 fn run() -> Result {
     let cache = KmemCache::<Obj>::new(c_str!("rmp_bench"), CacheFlags::NONE)?;
-    let (raw, raw_stats) = cache.as_raw();
+    let (raw, _) = cache.as_raw();
     let reg = StaticObj::register(CacheFlags::NONE)?;
 
     // Single allocations, freed at once.
@@ -92,10 +92,6 @@ fn run() -> Result {
             ("C kmem_cache_alloc+free", N, &|| {
                 // SAFETY: `raw` is a live cache for as long as `cache`.
                 Ok(unsafe { bindings::rmp_bench_c_alloc_free(raw, N) })
-            }),
-            ("C with rust_mempool's counters", N, &|| {
-                // SAFETY: `raw` and `raw_stats` are live for as long as `cache`.
-                Ok(unsafe { bindings::rmp_bench_c_counted(raw, raw_stats, N) })
             }),
             ("Rust KmemCache::alloc+drop", N, &|| {
                 let start = now();

@@ -2,7 +2,7 @@
 
 //! Everything in C that the library calls: the kernel's bindings, and the project's own C
 //! (`slab/`, `mempool/`, `debugfs/`) as bindgen generates it from `bindings/library.h` at
-//! build time (`Kbuild`).
+//! build time (`Kbuild`), with the helpers of `helpers/` that wrap kernel macros.
 //!
 //! The library names both as `crate::bindings::...`. In the kernel crate (the in-tree series)
 //! that path is the kernel's own `bindings` crate, whose header then includes the project's,
@@ -26,3 +26,4 @@
 pub(crate) use kernel::bindings::*;
 
 include!("library_generated.rs");
+include!("../helpers/helpers_generated.rs");

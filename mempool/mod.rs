@@ -55,6 +55,7 @@
 
 mod flags;
 mod pool;
+mod raw;
 
 pub use flags::SleepFlags;
 pub use pool::{Mempool, PoolBox, PoolStats, MAX_MIN_NR};

@@ -2,15 +2,14 @@
 
 //! A reserve pool over a typed cache.
 
-use super::SleepFlags;
-use crate::bindings;
+use super::{raw::RawPool, SleepFlags};
 use crate::slab::{flags::gfp, CacheStats, KmemCache};
 use core::{
     mem::MaybeUninit,
     ops::{Deref, DerefMut},
     ptr::NonNull,
 };
-use kernel::{alloc::Flags, error::to_result, prelude::*};
+use kernel::{alloc::Flags, prelude::*};
 
 /// The largest reserve a pool may keep: a bound on what a bad request can pin down.
 pub const MAX_MIN_NR: usize = 1 << 16;
@@ -29,7 +28,7 @@ pub const MAX_MIN_NR: usize = 1 << 16;
 ///
 /// # Invariants
 ///
-/// `raw` is a pool made by `rmp_pool_create()` over `cache`, owned by this object.
+/// `raw` is a pool over `cache`, owned by this object.
 ///
 /// # Examples
 ///
@@ -47,8 +46,8 @@ pub const MAX_MIN_NR: usize = 1 << 16;
 /// # Ok::<(), Error>(())
 /// ```
 pub struct Mempool<'c, T> {
-    raw: NonNull<bindings::rmp_pool>,
-    // A field drops after `Drop::drop` has destroyed `raw`: an owned cache outlives the pool.
+    // Dropped first, so an owned cache outlives the pool.
+    raw: RawPool<'c>,
     cache: PoolCache<'c, T>,
 }
 
@@ -69,10 +68,9 @@ impl<T> Deref for PoolCache<'_, T> {
 }
 
 // SAFETY: the pool holds no `T` of its own, only empty reserve memory; elements carry `T`'s
-// own `Send`/`Sync` in `PoolBox`. The C pool may be used and destroyed from any thread.
+// own `Send`/`Sync` in `PoolBox`. `RawPool` may be used and dropped from any thread.
 unsafe impl<T> Send for Mempool<'_, T> {}
-// SAFETY: `&self` methods (allocate, resize, read counters) are safe concurrently: the C pool
-// takes its own lock, and counters are per CPU.
+// SAFETY: `&self` methods only reach `RawPool`'s `&self` methods, which are safe concurrently.
 unsafe impl<T> Sync for Mempool<'_, T> {}
 
 /// Usage counters of a [`Mempool`], exact when no allocation or free runs at the time.
@@ -249,13 +247,10 @@ impl<'c, T> Mempool<'c, T> {
         let (raw_cache, raw_stats) = cache.as_raw();
         // SAFETY: `raw_cache` and `raw_stats` stay valid while the cache is neither dropped nor
         // moved out of `cache`, moving `cache` itself does not move what they point to, and
-        // the pool keeps `cache` until `raw` is destroyed.
-        let raw = unsafe { bindings::rmp_pool_create(raw_cache, raw_stats, min_nr) };
-        // INVARIANT: a non-null result is a new pool over `cache`, owned by nobody else.
-        Ok(Self {
-            raw: NonNull::new(raw).ok_or(ENOMEM)?,
-            cache,
-        })
+        // the pool keeps `cache` until `raw` is dropped.
+        let raw = unsafe { RawPool::new(raw_cache, raw_stats, min_nr) }?;
+        // INVARIANT: `raw` is a new pool over `cache`, owned by nobody else.
+        Ok(Self { raw, cache })
     }
 
     /// The cache the pool allocates from.
@@ -301,8 +296,7 @@ impl<'c, T> Mempool<'c, T> {
     /// # Ok::<(), Error>(())
     /// ```
     pub fn alloc(&self, value: T, flags: SleepFlags) -> PoolBox<'_, T> {
-        // SAFETY: `self.raw` is a live pool by the type invariant.
-        let raw = unsafe { bindings::rmp_pool_alloc(self.raw.as_ptr(), flags.gfp()) };
+        let raw = self.raw.alloc(flags.gfp());
         // SAFETY: by the type invariant of `SleepFlags` the mask has `__GFP_DIRECT_RECLAIM`,
         // and `mempool_alloc()` with that flag does not return NULL: it waits instead.
         let ptr = unsafe { NonNull::new_unchecked(raw.cast::<MaybeUninit<T>>()) };
@@ -330,8 +324,7 @@ impl<'c, T> Mempool<'c, T> {
     pub fn try_alloc(&self, value: T, flags: Flags) -> Result<PoolBox<'_, T>> {
         // `value` overwrites the element, and `mempool_alloc()` warns on `__GFP_ZERO`.
         let flags = flags & !__GFP_ZERO;
-        // SAFETY: `self.raw` is a live pool by the type invariant.
-        let raw = unsafe { bindings::rmp_pool_alloc(self.raw.as_ptr(), gfp(flags)) };
+        let raw = self.raw.alloc(gfp(flags));
         let ptr = NonNull::new(raw.cast::<MaybeUninit<T>>()).ok_or(ENOMEM)?;
         Ok(self.fill(ptr, value))
     }
@@ -375,9 +368,7 @@ impl<'c, T> Mempool<'c, T> {
     /// ```
     pub fn resize(&self, min_nr: usize) -> Result {
         let min_nr = checked_min_nr(min_nr)?;
-        // SAFETY: `self.raw` is a live pool by the type invariant, and its `pool` the mempool
-        // it made, which lives as long as it does.
-        to_result(unsafe { bindings::mempool_resize((*self.raw.as_ptr()).pool, min_nr) })
+        self.raw.resize(min_nr)
     }
 
     /// The pool's usage counters.
@@ -407,20 +398,7 @@ impl<'c, T> Mempool<'c, T> {
     /// # Ok::<(), Error>(())
     /// ```
     pub fn stats(&self) -> PoolStats {
-        let mut s = bindings::rmp_pool_snapshot::default();
-        // SAFETY: `self.raw` is a live pool; `s` is a valid place to write.
-        unsafe { bindings::rmp_pool_read(self.raw.as_ptr(), &mut s) };
-        PoolStats {
-            min_nr: s.min_nr,
-            reserve: s.reserve,
-            allocs: s.allocs,
-            frees: s.frees,
-            live: s.live,
-            peak: s.peak,
-            emergency: s.emergency,
-            waits: s.waits,
-            failures: s.failures,
-        }
+        self.raw.stats()
     }
 }
 
@@ -430,15 +408,6 @@ fn checked_min_nr(min_nr: usize) -> Result<i32> {
         Ok(min_nr as i32)
     } else {
         Err(EINVAL)
-    }
-}
-
-impl<T> Drop for Mempool<'_, T> {
-    fn drop(&mut self) {
-        // SAFETY: no `PoolBox` borrows `self` any more, so every element is back (or was leaked
-        // and is never freed); the reserve goes back to the cache, which is either borrowed for
-        // longer than `self` or owned and dropped only after this function.
-        unsafe { bindings::rmp_pool_destroy(self.raw.as_ptr()) };
     }
 }
 
@@ -501,6 +470,6 @@ impl<T> Drop for PoolBox<'_, T> {
         // SAFETY: by the type invariant `ptr` holds a `T`, dropped here once.
         unsafe { core::ptr::drop_in_place(self.ptr.as_ptr()) };
         // SAFETY: `ptr` is an element of `pool`, now empty and never used again.
-        unsafe { bindings::rmp_pool_free(self.pool.raw.as_ptr(), self.ptr.as_ptr().cast()) };
+        unsafe { self.pool.raw.free(self.ptr.as_ptr().cast()) };
     }
 }

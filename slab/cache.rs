@@ -2,7 +2,7 @@
 
 //! A slab cache of `T` whose objects borrow it.
 
-use super::{compat, flags, BulkBox, CacheFlags, CacheStats, Stats};
+use super::{compat, flags, raw, BulkBox, CacheFlags, CacheStats, Stats};
 use crate::bindings;
 use compat::Zeroable;
 use core::{
@@ -26,9 +26,10 @@ use kernel::{
 ///
 /// # Invariants
 ///
-/// - `cache` is a cache created by `kmem_cache_create()` for objects of `size_of::<T>()`
-///   bytes aligned to `align_of::<T>()`, owned by this object.
-/// - Every object allocated from `cache` by this object is counted in `stats`.
+/// - `cache` is a slab cache created for objects of `size_of::<T>()` bytes aligned to
+///   `align_of::<T>()`, owned by this object.
+/// - Every object allocated from `cache` by this object is counted in `stats`, which is
+///   owned by this object and lives as long as the cache (it is leaked with it).
 ///
 /// # Examples
 ///
@@ -52,8 +53,9 @@ use kernel::{
 /// ```
 pub struct KmemCache<T> {
     cache: NonNull<bindings::kmem_cache>,
-    // Handed to `rmp_cache_destroy()` on drop, which frees it (or leaks it with the cache).
-    stats: ManuallyDrop<Stats>,
+    // Boxed, so that pools and C callbacks may keep its address while the cache moves; handed
+    // to `raw::destroy()` on drop, which frees it (or leaks it with the cache).
+    stats: ManuallyDrop<KBox<Stats>>,
     name: &'static CStr,
     _p: PhantomData<fn(T) -> T>,
 }
@@ -115,12 +117,8 @@ impl<T> KmemCache<T> {
     pub fn new(name: &'static CStr, flags: CacheFlags) -> Result<Self> {
         check_name(name)?;
         let (size, align) = object_layout::<T>()?;
-        let stats = Stats::new()?;
-        // SAFETY: `name` is a NUL-terminated string that lives forever, as the cache keeps it.
-        let raw = unsafe {
-            bindings::rmp_kmem_cache_create(name.as_char_ptr(), size, align, flags.bits())
-        };
-        let cache = NonNull::new(raw).ok_or(ENOMEM)?;
+        let stats = KBox::new(Stats::new()?, GFP_KERNEL)?;
+        let cache = raw::create(name, size, align, flags)?;
         // INVARIANT: `cache` was just created for `T`'s size and alignment; nothing was
         // allocated from it yet, so `stats` counts every object.
         Ok(Self {
@@ -200,21 +198,25 @@ impl<T> KmemCache<T> {
         self.stats.read()
     }
 
-    /// The C cache and its counters, for C code that allocates from it with the
-    /// accounting of `slab/cache.c`. Both point to memory the cache owns, not into
-    /// `self`: they stay valid until `self` is dropped, wherever it moves.
-    pub(crate) fn as_raw(&self) -> (*mut bindings::kmem_cache, *mut bindings::rmp_stats) {
-        (self.cache.as_ptr(), self.stats.as_ptr())
+    /// The C cache and its counters, for pools that allocate from it with the accounting of
+    /// [`raw`]. Both point to memory the cache owns, not into `self`: they stay valid until
+    /// `self` is dropped, wherever it moves.
+    pub(crate) fn as_raw(&self) -> (*mut bindings::kmem_cache, *const Stats) {
+        (self.cache.as_ptr(), &raw const **self.stats)
     }
 
     /// Allocates uninitialised memory for one `T`, counted in the statistics.
     fn alloc_uninit(&self, flags: Flags) -> Result<NonNull<MaybeUninit<T>>, AllocError> {
-        let (cache, stats) = self.as_raw();
-        // SAFETY: `cache` and `stats` are live by the type invariant.
-        let raw = unsafe {
-            bindings::rmp_cache_alloc(cache, stats, flags::gfp(flags), bindings::NUMA_NO_NODE)
+        // SAFETY: the cache is live and `stats` counts it, by the type invariant.
+        let obj = unsafe {
+            raw::alloc(
+                self.cache.as_ptr(),
+                &self.stats,
+                flags::gfp(flags),
+                bindings::NUMA_NO_NODE,
+            )
         };
-        NonNull::new(raw.cast()).ok_or(AllocError)
+        NonNull::new(obj.cast()).ok_or(AllocError)
     }
 
     /// Gives back memory from [`Self::alloc_uninit`] without dropping anything in it.
@@ -224,15 +226,9 @@ impl<T> KmemCache<T> {
     /// `ptr` came from `self.alloc_uninit()`, is not used afterwards, and does not hold a `T`
     /// that still needs dropping.
     pub(crate) unsafe fn free_uninit(&self, ptr: NonNull<T>) {
-        // SAFETY: by the type invariant the cache and counters are live; by the safety
+        // SAFETY: by the type invariant the cache is live and `stats` counts it; by the safety
         // requirements `ptr` is an object of this cache that nobody uses any more.
-        unsafe {
-            bindings::rmp_cache_free(
-                self.cache.as_ptr(),
-                self.stats.as_ptr(),
-                ptr.as_ptr().cast(),
-            )
-        };
+        unsafe { raw::free(self.cache.as_ptr(), &self.stats, ptr.as_ptr().cast()) };
     }
 
     /// Allocates an object and moves `value` into it. Fails with `ENOMEM`.
@@ -477,19 +473,19 @@ impl<T> KmemCache<T> {
             // SAFETY: the cache and counters are live by the type invariant; `ptrs` has room
             // for `nr` pointers.
             let got = unsafe {
-                bindings::rmp_cache_alloc_bulk(
+                raw::alloc_bulk(
                     self.cache.as_ptr(),
-                    self.stats.as_ptr(),
+                    &self.stats,
                     flags::gfp(flags),
                     nr,
                     ptrs.as_mut_ptr().cast(),
                 )
             };
-            if got != nr {
+            if !got {
                 return Err(ENOMEM);
             }
             for i in 0..nr {
-                // SAFETY: `rmp_cache_alloc_bulk` wrote `nr` valid object pointers to `ptrs`.
+                // SAFETY: `raw::alloc_bulk` wrote `nr` valid object pointers to `ptrs`.
                 let obj = unsafe { *ptrs.as_ptr().add(i) };
                 // SAFETY: `obj` is an unused object of this cache, valid for writes of a `T`.
                 unsafe { obj.write(init(i)) };
@@ -510,9 +506,9 @@ impl<T> KmemCache<T> {
     pub(crate) unsafe fn free_bulk_raw(&self, ptrs: &mut [*mut T]) {
         // SAFETY: by the type invariant and the safety requirements.
         unsafe {
-            bindings::rmp_cache_free_bulk(
+            raw::free_bulk(
                 self.cache.as_ptr(),
-                self.stats.as_ptr(),
+                &self.stats,
                 ptrs.len(),
                 ptrs.as_mut_ptr().cast(),
             )
@@ -522,16 +518,12 @@ impl<T> KmemCache<T> {
 
 impl<T> Drop for KmemCache<T> {
     fn drop(&mut self) {
-        // SAFETY: no `CacheBox` borrows `self` any more. `rmp_cache_destroy` takes ownership of
-        // the cache and the counters, which `self` owns by the type invariant and never touches
-        // again (`stats` is `ManuallyDrop`), and destroys both, or leaks both if objects remain.
-        unsafe {
-            bindings::rmp_cache_destroy(
-                self.cache.as_ptr(),
-                self.stats.as_ptr(),
-                self.name.as_char_ptr(),
-            )
-        };
+        // SAFETY: `self` owns the counters and never touches them again (`stats` is
+        // `ManuallyDrop`): they are given up here, to `raw::destroy`.
+        let stats = KBox::into_raw(unsafe { ManuallyDrop::take(&mut self.stats) });
+        // SAFETY: no `CacheBox` borrows `self` any more. The cache is live and `stats` counts
+        // it (type invariant); `raw::destroy` destroys both, or leaks both if objects remain.
+        unsafe { raw::destroy(self.cache.as_ptr(), stats, self.name) };
     }
 }
 

@@ -27,20 +27,28 @@ impl CacheFlags {
     /// No flags.
     pub const NONE: Self = Self(0);
     /// `SLAB_HWCACHE_ALIGN`: align objects on cache lines.
-    pub const HWCACHE_ALIGN: Self = Self(bindings::RMP_CACHE_HWCACHE_ALIGN);
+    pub const HWCACHE_ALIGN: Self = Self(1 << 0);
     /// `SLAB_ACCOUNT`: charge objects to the allocating task's memory cgroup.
-    pub const ACCOUNT: Self = Self(bindings::RMP_CACHE_ACCOUNT);
+    pub const ACCOUNT: Self = Self(1 << 1);
     /// `SLAB_RECLAIM_ACCOUNT`: objects are reclaimable (a shrinker frees them).
-    pub const RECLAIM_ACCOUNT: Self = Self(bindings::RMP_CACHE_RECLAIM_ACCOUNT);
+    pub const RECLAIM_ACCOUNT: Self = Self(1 << 2);
 
     /// Whether every flag in `other` is set in `self`.
     pub const fn contains(self, other: Self) -> bool {
         self.0 & other.0 == other.0
     }
 
-    /// The bits the C shim `rmp_kmem_cache_create()` translates to `SLAB_*` flags.
-    pub(crate) const fn bits(self) -> u32 {
-        self.0
+    /// The `SLAB_*` flags these stand for. Their values depend on the kernel's configuration
+    /// (`SLAB_ACCOUNT` is 0 without memory cgroups), so `CacheFlags` keeps bits of its own.
+    pub(crate) fn slab_flags(self) -> bindings::slab_flags_t {
+        [
+            (Self::HWCACHE_ALIGN, bindings::SLAB_HWCACHE_ALIGN),
+            (Self::ACCOUNT, bindings::SLAB_ACCOUNT),
+            (Self::RECLAIM_ACCOUNT, bindings::SLAB_RECLAIM_ACCOUNT),
+        ]
+        .iter()
+        .filter(|(flag, _)| self.contains(*flag))
+        .fold(0, |acc, (_, slab)| acc | slab)
     }
 }
 

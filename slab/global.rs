@@ -2,20 +2,27 @@
 
 //! Module-lifetime caches, usable as a [`kernel::alloc::Allocator`] by `Box<T, A>`.
 
-use super::{flags, CacheFlags, CacheStats};
+use super::{flags, raw, CacheFlags, CacheStats, Stats};
 use crate::bindings;
-use core::{alloc::Layout, cell::UnsafeCell, marker::PhantomData, ptr::NonNull};
+use core::{
+    alloc::Layout,
+    marker::PhantomData,
+    ptr::NonNull,
+    sync::atomic::{AtomicPtr, Ordering},
+};
 use kernel::{
     alloc::{AllocError, Flags},
-    error::to_result,
+    ffi::{c_int, c_void},
     prelude::*,
 };
 
 /// The static state behind a module-lifetime cache. Declare one with
 /// [`kmem_cache_allocator!`](crate::kmem_cache_allocator), not by hand.
 ///
-/// It holds the C `struct rmp_slot` of `slab/cache.h`, which only C code reads
-/// and writes (with `READ_ONCE`, `WRITE_ONCE` and RCU); Rust code passes its address.
+/// `alloc` is what allocations use; RCU lets [`Registration`]'s drop take it away and then
+/// know that no allocation is still on its way into the cache. `cache` and `stats` stay set
+/// while any object may be live, for frees. A registration sets all three and only its drop
+/// clears them; allocations and frees only read them.
 ///
 /// # Examples
 ///
@@ -28,11 +35,11 @@ use kernel::{
 ///
 /// assert!(core::ptr::eq(Blocks::slot(), Blocks::slot()));
 /// ```
-pub struct CacheSlot(UnsafeCell<bindings::rmp_slot>);
-
-// SAFETY: Rust code never reads or writes the slot's fields; the C functions it hands the slot
-// to do, from any thread, with `READ_ONCE`, `WRITE_ONCE` and RCU.
-unsafe impl Sync for CacheSlot {}
+pub struct CacheSlot {
+    alloc: AtomicPtr<bindings::kmem_cache>,
+    cache: AtomicPtr<bindings::kmem_cache>,
+    stats: AtomicPtr<Stats>,
+}
 
 impl CacheSlot {
     /// An empty slot: allocations fail until it is registered.
@@ -50,16 +57,105 @@ impl CacheSlot {
     /// ```
     #[expect(clippy::new_without_default)]
     pub const fn new() -> Self {
-        Self(UnsafeCell::new(bindings::rmp_slot {
-            alloc: core::ptr::null_mut(),
-            cache: core::ptr::null_mut(),
-            stats: core::ptr::null_mut(),
-            name: core::ptr::null(),
-        }))
+        Self {
+            alloc: AtomicPtr::new(core::ptr::null_mut()),
+            cache: AtomicPtr::new(core::ptr::null_mut()),
+            stats: AtomicPtr::new(core::ptr::null_mut()),
+        }
     }
 
-    fn as_ptr(&self) -> *mut bindings::rmp_slot {
-        self.0.get()
+    /// Creates the cache and publishes it to allocations. `EBUSY` if registered already.
+    fn init(&self, name: &'static CStr, size: u32, align: u32, flags: CacheFlags) -> Result {
+        if !self.cache.load(Ordering::Relaxed).is_null() {
+            return Err(EBUSY);
+        }
+        let stats = KBox::new(Stats::new()?, GFP_KERNEL)?;
+        let cache = raw::create(name, size, align, flags)?;
+        self.stats.store(KBox::into_raw(stats), Ordering::Relaxed);
+        self.cache.store(cache.as_ptr(), Ordering::Relaxed);
+        // As `rcu_assign_pointer()`: whoever sees the cache sees everything stored above.
+        self.alloc.store(cache.as_ptr(), Ordering::Release);
+        Ok(())
+    }
+
+    /// Allocates an object from NUMA node `node`, or returns null if not registered.
+    fn alloc(&self, gfp: bindings::gfp_t, node: c_int) -> *mut c_void {
+        // SAFETY: no preconditions; unlocked below on every path.
+        unsafe { bindings::rcu_read_lock() };
+        // As `rcu_dereference()`.
+        let cache = self.alloc.load(Ordering::Acquire);
+        let stats = if cache.is_null() {
+            None
+        } else {
+            // SAFETY: a published cache has live counters, which the registration's drop frees
+            // only after the grace period that follows unpublishing the cache.
+            let stats = unsafe { &*self.stats.load(Ordering::Relaxed) };
+            stats.reserve(1);
+            Some(stats)
+        };
+        // SAFETY: locked above.
+        unsafe { bindings::rcu_read_unlock() };
+        let Some(stats) = stats else {
+            return core::ptr::null_mut();
+        };
+        // SAFETY: the object reserved above keeps the registration's drop from destroying the
+        // cache and its counters until it is resolved below.
+        let obj = unsafe { raw::alloc(cache, stats, gfp, node) };
+        // SAFETY: no preconditions. Resolved: counted in live (or failed), and counted there
+        // before it stops being pending, as `Stats::read_with_pending()` reads pending first.
+        unsafe { bindings::smp_mb() };
+        stats.reserve(-1);
+        obj
+    }
+
+    /// Gives `obj` back.
+    ///
+    /// # Safety
+    ///
+    /// `obj` is a live object allocated through `self`, not used again.
+    unsafe fn free(&self, obj: *mut c_void) {
+        // SAFETY: a live object keeps the cache and its counters from being destroyed (they are
+        // leaked instead), so both pointers are set and valid.
+        unsafe {
+            raw::free(
+                self.cache.load(Ordering::Relaxed),
+                &*self.stats.load(Ordering::Relaxed),
+                obj,
+            )
+        };
+    }
+
+    /// The counters of the registered cache.
+    ///
+    /// # Safety
+    ///
+    /// The slot is registered.
+    unsafe fn stats(&self) -> &Stats {
+        // SAFETY: a registered slot has live counters.
+        unsafe { &*self.stats.load(Ordering::Relaxed) }
+    }
+
+    /// Takes the cache, named `name`, away from allocations and destroys it, unless objects are
+    /// live.
+    ///
+    /// # Safety
+    ///
+    /// Called once per registration, by its drop.
+    unsafe fn exit(&self, name: &CStr) {
+        let cache = self.cache.load(Ordering::Relaxed);
+        if cache.is_null() {
+            return;
+        }
+        self.alloc.store(core::ptr::null_mut(), Ordering::Relaxed);
+        // SAFETY: no preconditions; it may sleep, as a registration's drop may. Afterwards every
+        // allocation that saw the cache has reserved its object.
+        unsafe { bindings::synchronize_rcu() };
+        // SAFETY: nobody allocates from the cache any more; the counters came from
+        // `KBox::into_raw` and are given up here, together with the cache.
+        if unsafe { raw::destroy(cache, self.stats.load(Ordering::Relaxed), name) } {
+            self.cache.store(core::ptr::null_mut(), Ordering::Relaxed);
+            self.stats.store(core::ptr::null_mut(), Ordering::Relaxed);
+        }
     }
 }
 
@@ -119,17 +215,7 @@ pub unsafe trait StaticCache: Sized + 'static {
     fn register(flags: CacheFlags) -> Result<Registration<Self>> {
         super::cache::check_name(Self::NAME)?;
         let (size, align) = super::cache::object_layout::<Self::Object>()?;
-        // SAFETY: the slot is a static that C accesses with the agreed layout; `NAME` is a
-        // NUL-terminated string that lives forever, as the cache keeps it.
-        to_result(unsafe {
-            bindings::rmp_slot_init(
-                Self::slot().as_ptr(),
-                Self::NAME.as_char_ptr(),
-                size,
-                align,
-                flags.bits(),
-            )
-        })?;
+        Self::slot().init(Self::NAME, size, align, flags)?;
         Ok(Registration(PhantomData))
     }
 }
@@ -191,8 +277,9 @@ impl<C: StaticCache> Registration<C> {
     /// # Ok::<(), Error>(())
     /// ```
     pub fn aligned_size(&self) -> usize {
-        // SAFETY: by the type invariant the slot is registered, so it holds a live cache.
-        unsafe { bindings::kmem_cache_size(bindings::rmp_slot_cache(C::slot().as_ptr())) as usize }
+        let cache = C::slot().cache.load(Ordering::Relaxed);
+        // SAFETY: by the type invariant the slot is registered, so `cache` is a live cache.
+        unsafe { bindings::kmem_cache_size(cache) as usize }
     }
 
     /// The cache's usage counters.
@@ -213,17 +300,15 @@ impl<C: StaticCache> Registration<C> {
     /// # Ok::<(), Error>(())
     /// ```
     pub fn stats(&self) -> CacheStats {
-        let mut snap = bindings::rmp_stats_snapshot::default();
-        // SAFETY: by the type invariant the slot is registered, so its counters are live.
-        unsafe { bindings::rmp_slot_read(C::slot().as_ptr(), &mut snap) };
-        snap.into()
+        // SAFETY: by the type invariant the slot is registered.
+        unsafe { C::slot().stats() }.read()
     }
 }
 
 impl<C: StaticCache> Drop for Registration<C> {
     fn drop(&mut self) {
-        // SAFETY: by the type invariant the slot is registered and this is its one unregistration.
-        unsafe { bindings::rmp_slot_exit(C::slot().as_ptr()) };
+        // SAFETY: by the type invariant this is the registration's one drop.
+        unsafe { C::slot().exit(C::NAME) };
     }
 }
 
@@ -251,14 +336,14 @@ pub unsafe fn static_realloc<C: StaticCache>(
     flags: Flags,
     node: i32,
 ) -> Result<NonNull<[u8]>, AllocError> {
-    let slot = C::slot().as_ptr();
+    let slot = C::slot();
     // A pointer with a zero-sized old layout is not ours: treat it as no pointer.
     let old = ptr.filter(|_| old_layout.size() != 0);
     if let Some(p) = old {
         if layout.size() == 0 {
             // SAFETY: by the safety requirements `p` is a live object of `C`, which the caller
             // gives back here and does not use again.
-            unsafe { bindings::rmp_slot_free(slot, p.as_ptr().cast()) };
+            unsafe { slot.free(p.as_ptr().cast()) };
         } else if fits::<C>(layout) {
             // The object is already as large as it can be: keep it.
             return Ok(NonNull::slice_from_raw_parts(
@@ -277,9 +362,8 @@ pub unsafe fn static_realloc<C: StaticCache>(
     if !fits::<C>(layout) {
         return Err(AllocError);
     }
-    // SAFETY: the slot is a static with the layout C expects; an unregistered slot fails the
-    // allocation.
-    let obj = unsafe { bindings::rmp_slot_alloc(slot, flags::gfp(flags), node) };
+    // An unregistered slot fails the allocation.
+    let obj = slot.alloc(flags::gfp(flags), node);
     let obj = NonNull::new(obj.cast::<u8>()).ok_or(AllocError)?;
     Ok(NonNull::slice_from_raw_parts(
         obj,

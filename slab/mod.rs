@@ -77,6 +77,8 @@ mod cache;
 pub(crate) mod compat;
 pub(crate) mod flags;
 mod global;
+pub(crate) mod percpu;
+pub(crate) mod raw;
 mod stats;
 
 pub use bulk::BulkBox;

@@ -1,17 +1,31 @@
 // SPDX-License-Identifier: GPL-2.0
 
 //! Usage counters of a cache.
+//!
+//! Every event bumps counters of the local CPU only ([`PerCpu`]); readers sum the CPUs, so
+//! allocs, frees, failures and live are exact once the cache is quiet.
+//!
+//! The peak needs a global live count, which per-CPU counters do not have. Each CPU keeps the
+//! change in live it has not yet published (`delta`) and adds it to the shared `folded` count
+//! only once it reaches [`FOLD_BATCH`], so the shared line is written once per batch. A CPU's
+//! estimate of the global live count is `folded` plus its own `delta`: exact when one CPU does
+//! all the work (the tests), and off by less than [`FOLD_BATCH`] per other CPU otherwise.
+//! Readers report the larger of the peak estimates and the exact live count.
 
+use super::percpu::{read_once, PerCpu};
 use crate::bindings;
-use core::ptr::NonNull;
-use kernel::prelude::*;
+use core::{
+    mem::offset_of,
+    sync::atomic::{AtomicIsize, Ordering},
+};
+use kernel::{ffi::c_long, prelude::*};
 
 /// A snapshot of a cache's usage counters.
 ///
 /// Counters are kept per CPU and summed when read: each is exact when no
 /// allocation or free runs at the time of the read. `peak` is exact when one
 /// CPU does all allocations and frees; otherwise it may be off by less than 64
-/// objects per other CPU (see `slab/stats.c`).
+/// objects per other CPU (see `slab/stats.rs`).
 ///
 /// # Examples
 ///
@@ -77,56 +91,134 @@ impl core::fmt::Display for CacheStats {
 
 super::compat::loggable!(CacheStats);
 
-impl From<bindings::rmp_stats_snapshot> for CacheStats {
-    fn from(s: bindings::rmp_stats_snapshot) -> Self {
-        Self {
-            allocs: s.allocs,
-            frees: s.frees,
-            live: s.live,
-            peak: s.peak,
-            failures: s.failures,
-        }
-    }
+/// How far a CPU's unpublished change in live may grow before it is folded into the shared
+/// count.
+const FOLD_BATCH: c_long = 64;
+
+/// One CPU's counters. Frees are not counted: frees = allocs - live, and live is the sum of the
+/// deltas plus the folded count, so a free costs one `this_cpu` operation.
+#[repr(C)]
+struct CpuCounters {
+    allocs: u64,
+    failures: u64,
+    /// Objects being allocated from a module-lifetime cache right now (`slab/global.rs`).
+    pending: c_long,
+    delta: c_long,
+    peak: c_long,
 }
 
-/// Owned per-CPU counters.
-///
-/// # Invariants
-///
-/// `self.0` points to counters made by `rmp_stats_create()` and owned by this object, unless
-/// it is held in a `ManuallyDrop` whose owner hands it to a C function that frees it.
-pub(crate) struct Stats(NonNull<bindings::rmp_stats>);
+const ALLOCS: usize = offset_of!(CpuCounters, allocs);
+const FAILURES: usize = offset_of!(CpuCounters, failures);
+const PENDING: usize = offset_of!(CpuCounters, pending);
+const DELTA: usize = offset_of!(CpuCounters, delta);
+const PEAK: usize = offset_of!(CpuCounters, peak);
+
+/// The counters of one cache or pool.
+pub(crate) struct Stats {
+    cpu: PerCpu<CpuCounters>,
+    folded: AtomicIsize,
+}
 
 impl Stats {
     pub(crate) fn new() -> Result<Self> {
-        // SAFETY: `rmp_stats_create` has no preconditions.
-        let raw = unsafe { bindings::rmp_stats_create() };
-        // INVARIANT: a non-null result is a fresh set of counters that nobody else owns.
-        Ok(Self(NonNull::new(raw).ok_or(ENOMEM)?))
+        Ok(Self {
+            cpu: PerCpu::new()?,
+            folded: AtomicIsize::new(0),
+        })
     }
 
-    pub(crate) fn as_ptr(&self) -> *mut bindings::rmp_stats {
-        self.0.as_ptr()
+    /// Counts `nr` objects about to be allocated (positive) or resolved (negative).
+    #[inline(always)]
+    pub(crate) fn reserve(&self, nr: c_long) {
+        self.cpu.add_long(PENDING, nr);
+    }
+
+    /// Moves this CPU's delta into the shared count: added there before it is taken away
+    /// here, so a reader racing with it over-counts live for a moment but never under-counts
+    /// it (which could let a cache with live objects be destroyed). If preemption moves us to
+    /// another CPU in between, the sum over all CPUs is still right.
+    fn fold(&self) {
+        let delta = self.cpu.read_long(DELTA);
+        self.folded.fetch_add(delta, Ordering::Relaxed);
+        // SAFETY: no preconditions. Pairs with `smp_rmb()` in `read()`: added before taken
+        // away.
+        unsafe { bindings::smp_mb() };
+        self.cpu.add_long(DELTA, -delta);
+    }
+
+    /// Counts `nr` objects handed out.
+    #[inline(always)]
+    pub(crate) fn alloced(&self, nr: usize) {
+        self.cpu.add_u64(ALLOCS, nr as u64);
+        let delta = self.cpu.add_return_long(DELTA, nr as c_long);
+        let live = self.folded.load(Ordering::Relaxed) + delta;
+        let mut peak = self.cpu.read_long(PEAK);
+        // A racing interrupt on this CPU may have raised it: keep the larger.
+        while live > peak {
+            let old = self.cpu.cmpxchg_long(PEAK, peak, live);
+            if old == peak {
+                break;
+            }
+            peak = old;
+        }
+        if delta >= FOLD_BATCH {
+            self.fold();
+        }
+    }
+
+    /// Counts one allocation call that got nothing.
+    #[inline(always)]
+    pub(crate) fn failed(&self) {
+        self.cpu.add_u64(FAILURES, 1);
+    }
+
+    /// Counts `nr` objects given back.
+    #[inline(always)]
+    pub(crate) fn freed(&self, nr: usize) {
+        if self.cpu.add_return_long(DELTA, -(nr as c_long)) <= -FOLD_BATCH {
+            self.fold();
+        }
+    }
+
+    /// The counters, and the objects being allocated from a module-lifetime cache now.
+    ///
+    /// Reads pending, then the deltas, then the folded count, pairing with the barriers of
+    /// the allocation path of `slab/global.rs` and of `fold()`: an object that is live or on
+    /// its way is always counted in live or pending.
+    pub(crate) fn read_with_pending(&self) -> (CacheStats, u64) {
+        let mut pending: c_long = 0;
+        self.cpu.for_each_cpu(|c| {
+            // SAFETY: `for_each_cpu` passes a valid, aligned pointer to one CPU's counters.
+            pending += unsafe { read_once(&raw const (*c).pending) };
+        });
+        // SAFETY: no preconditions. Pairs with `smp_mb()` of the allocation path: counted live
+        // before not pending.
+        unsafe { bindings::smp_mb() };
+        let (mut allocs, mut failures, mut live, mut peak) = (0u64, 0u64, 0 as c_long, 0);
+        self.cpu.for_each_cpu(|c| {
+            // SAFETY: as above, for each field.
+            unsafe {
+                allocs += read_once(&raw const (*c).allocs);
+                failures += read_once(&raw const (*c).failures);
+                live += read_once(&raw const (*c).delta);
+                peak = peak.max(read_once(&raw const (*c).peak));
+            }
+        });
+        // SAFETY: no preconditions. Pairs with `fold()`: a folded delta is seen in one place or
+        // both.
+        unsafe { bindings::smp_rmb() };
+        let live = (live + self.folded.load(Ordering::Relaxed)).max(0) as u64;
+        let stats = CacheStats {
+            allocs,
+            frees: allocs.saturating_sub(live),
+            live,
+            peak: (peak.max(0) as u64).max(live),
+            failures,
+        };
+        (stats, pending.max(0) as u64)
     }
 
     pub(crate) fn read(&self) -> CacheStats {
-        let mut snap = bindings::rmp_stats_snapshot::default();
-        // SAFETY: `self.0` is valid by the type invariant; `snap` is a valid place to write.
-        unsafe { bindings::rmp_stats_read(self.0.as_ptr(), &mut snap) };
-        snap.into()
+        self.read_with_pending().0
     }
 }
-
-impl Drop for Stats {
-    fn drop(&mut self) {
-        // SAFETY: by the type invariant this object owns the counters and drops them only once.
-        unsafe { bindings::rmp_stats_destroy(self.0.as_ptr()) };
-    }
-}
-
-// SAFETY: the counters are only updated through `this_cpu` operations and read with
-// `READ_ONCE`, from any thread: `Stats` has no thread affinity.
-unsafe impl Send for Stats {}
-// SAFETY: all shared access (`read`, `as_ptr` for the C accounting) is safe from any thread
-// at once, as above.
-unsafe impl Sync for Stats {}

@@ -8,7 +8,7 @@
 # Prints one "ok - ..."/"not ok - ..." line per case.
 #
 # Then the generated bindings: the library built against a copy of its C
-# headers must build, and must not once one prototype in the copy changes.
+# must build, and must not once one prototype in the copy changes.
 source "$(dirname "$0")/../../qemu/lib.sh"
 
 kdir=$1
@@ -91,18 +91,19 @@ for case in "$RMP_ROOT"/selftests/compile_fail/case_*.rs; do
 		grep -E "^(error|warning)|$name" "$work/make.log" | head -n 5 | sed 's/^/# /'
 	fi
 done
-# header_copy DIR [SED]: builds slab/ and mempool/ in DIR against bindgen's
-# output for a copy of the library's headers, with SED applied to the copy of
-# mempool/pool.h; succeeds if the Rust object was made.
-header_copy() {
-	local dir=$1
-	mkdir -p "$dir/bindings" "$dir/slab" "$dir/mempool" "$dir/debugfs"
+# c_copy DIR [SED]: builds slab/ and mempool/ in DIR against bindgen's output
+# for a copy of the library's C (its header and its helpers), with SED applied
+# to the copy of helpers/mempool.c; succeeds if the Rust object was made.
+c_copy() {
+	local dir=$1 name
+	name=$(basename "$dir")
+	mkdir -p "$dir/bindings" "$dir/debugfs" "$dir/helpers"
 	cp "$RMP_ROOT/bindings/library.h" "$dir/bindings/"
-	cp "$RMP_ROOT"/slab/*.h "$dir/slab/"
 	cp "$RMP_ROOT"/debugfs/*.h "$dir/debugfs/"
-	sed "${2:-}" "$RMP_ROOT/mempool/pool.h" >"$dir/mempool/pool.h"
-	cat >"$dir/$(basename "$dir").rs" <<ROOT
-//! The library against the bindings of \`$dir\`'s headers.
+	cp "$RMP_ROOT"/helpers/*.c "$dir/helpers/"
+	sed "${2:-}" "$RMP_ROOT/helpers/mempool.c" >"$dir/helpers/mempool.c"
+	cat >"$dir/$name.rs" <<ROOT
+//! The library against the bindings of the C in \`$dir\`.
 use kernel::prelude::*;
 
 #[allow(dead_code, improper_ctypes, non_camel_case_types, non_upper_case_globals)]
@@ -110,6 +111,7 @@ use kernel::prelude::*;
 mod bindings {
     pub(crate) use kernel::bindings::*;
     include!("$dir/bindings/library_generated.rs");
+    include!("$dir/helpers/helpers_generated.rs");
 }
 #[path = "$RMP_ROOT/mempool/mod.rs"]
 pub mod mempool;
@@ -118,7 +120,7 @@ pub mod slab;
 
 module! {
     type: Root,
-    name: "$(basename "$dir")",
+    name: "$name",
     license: "GPL",
 }
 
@@ -130,29 +132,33 @@ impl kernel::Module for Root {
     }
 }
 ROOT
-	printf 'include %s/compat.mk\ninclude %s/bindings/bindgen.mk\nobj-m := %s.o\n$(obj)/%s.o: $(obj)/bindings/library_generated.rs\n' \
-		"$RMP_ROOT" "$RMP_ROOT" "$(basename "$dir")" "$(basename "$dir")" >"$dir/Kbuild"
+	cat >"$dir/Kbuild" <<KBUILD
+include $RMP_ROOT/compat.mk
+include $RMP_ROOT/bindings/bindgen.mk
+obj-m := $name.o
+\$(obj)/$name.o: \$(obj)/bindings/library_generated.rs \$(obj)/helpers/helpers_generated.rs
+KBUILD
 	# Made as a module, as the kernel configuration (which bindgen's C flags
 	# come from) is not read for a single-object target; modpost then fails
 	# for want of the C objects, so the Rust object is what tells.
 	kmake "$kdir" M="$dir" modules >"$dir/make.log" 2>&1 || true
-	[ -f "$dir/$(basename "$dir").o" ]
+	[ -f "$dir/$name.o" ]
 }
 
-if header_copy "$work/headers_same"; then
-	echo "ok - compile_fail: bindings: the library builds against bindgen's output for a copy of its headers"
+if c_copy "$work/c_same"; then
+	echo "ok - compile_fail: bindings: the library builds against bindgen's output for a copy of its C"
 else
-	echo "not ok - compile_fail: bindings: the library does not build against a copy of its headers"
-	grep -E -A5 "^(error|warning)" "$work/headers_same/make.log" | head -n 30 | sed 's/^/# /'
+	echo "not ok - compile_fail: bindings: the library does not build against a copy of its C"
+	grep -E -A5 "^(error|warning)" "$work/c_same/make.log" | head -n 30 | sed 's/^/# /'
 fi
-# rmp_pool_free() gains an argument in C only: its Rust caller must not build.
-extra='s/^\(void rmp_pool_free(struct rmp_pool \*p, void \*obj\)\();\)$/\1, int extra\2/'
-header_copy "$work/headers_changed" "$extra" || true
-if ! grep -q 'int extra' "$work/headers_changed/mempool/pool.h"; then
-	echo "not ok - compile_fail: bindings: rmp_pool_free() not found in mempool/pool.h to change"
-elif grep -q '^error\[E0061\]' "$work/headers_changed/make.log"; then
+# mempool_alloc()'s helper gains an argument in C only: its Rust caller must not build.
+extra='s/^\(__rust_helper void \*rmp_helper_mempool_alloc(mempool_t \*pool, gfp_t gfp_mask\)\()\)$/\1, int extra\2/'
+c_copy "$work/c_changed" "$extra" || true
+if ! grep -q 'int extra' "$work/c_changed/helpers/mempool.c"; then
+	echo "not ok - compile_fail: bindings: rmp_helper_mempool_alloc() not found in helpers/mempool.c to change"
+elif grep -q '^error\[E0061\]' "$work/c_changed/make.log"; then
 	echo "ok - compile_fail: bindings: a C prototype changed without its Rust caller fails the build (E0061)"
 else
 	echo "not ok - compile_fail: bindings: a changed C prototype did not fail the build with E0061"
-	grep -E -A3 '^(error|warning)' "$work/headers_changed/make.log" | head -n 8 | sed 's/^/# /'
+	grep -E -A3 '^(error|warning)' "$work/c_changed/make.log" | head -n 8 | sed 's/^/# /'
 fi

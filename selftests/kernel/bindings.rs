@@ -22,3 +22,4 @@
 pub(crate) use kernel::bindings::*;
 
 include!("bindings_generated.rs");
+include!("../../helpers/helpers_generated.rs");

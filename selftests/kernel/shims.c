@@ -1,9 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The C shims of rust_mempool.ko, built again into the test module: Kbuild
- * links an object into one module only.
+ * The C of rust_mempool.ko, built again into the test module: Kbuild links
+ * an object into one module only.
  */
-#include "../../slab/stats.c"
-#include "../../slab/cache.c"
-#include "../../mempool/pool.c"
+#include "../../helpers/helpers.c"
 #include "../../debugfs/files.c"

@@ -1,0 +1,225 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The C mempool over a slab cache, with element callbacks of its own so that it can count
+//! what the stock slab callbacks cannot see.
+//!
+//! `mempool_alloc()` calls the element allocator with `__GFP_NOMEMALLOC` and `__GFP_NORETRY`
+//! added, `mempool_create()` and `mempool_resize()` do not (see `mm/mempool.c`). The callback
+//! counts allocator successes on the allocation path only ("served"); every other element
+//! that `mempool_alloc()` hands out came from the reserve, so emergency hits = allocs - served.
+
+use super::PoolStats;
+use crate::bindings;
+use crate::slab::{
+    percpu::{read_once, PerCpu},
+    raw, Stats,
+};
+use core::{marker::PhantomData, mem::offset_of, ptr::NonNull};
+use kernel::{
+    ffi::{c_int, c_void},
+    prelude::*,
+};
+
+const DIRECT_RECLAIM: bindings::gfp_t = 1 << bindings::___GFP_DIRECT_RECLAIM_BIT;
+const NOMEMALLOC: bindings::gfp_t = 1 << bindings::___GFP_NOMEMALLOC_BIT;
+
+/// One CPU's counts of what only a pool has; its elements are counted like a cache's objects.
+#[repr(C)]
+struct PoolCpu {
+    served: u64,
+    waits: u64,
+}
+
+const SERVED: usize = offset_of!(PoolCpu, served);
+const WAITS: usize = offset_of!(PoolCpu, waits);
+
+/// What the element callbacks use: the cache, its counters and the pool's served count.
+struct Elements {
+    cache: *mut bindings::kmem_cache,
+    cache_stats: *const Stats,
+    cpu: PerCpu<PoolCpu>,
+}
+
+/// A `mempool_t` over a slab cache that lives for `'c`, and its counters.
+///
+/// Its `Drop` gives the reserve back to the cache, so whatever holds it keeps the cache
+/// borrowed until then: a borrowed cache cannot be dropped before the pool.
+///
+/// # Invariants
+///
+/// `pool` is a mempool made with [`element_alloc`] and [`element_free`] over `elements`,
+/// owned by this object; `elements.cache` and `elements.cache_stats` stay valid while it
+/// exists (the owner of the cache promises it to [`RawPool::new`]).
+pub(crate) struct RawPool<'c> {
+    pool: NonNull<bindings::mempool_t>,
+    // Boxed: the callbacks keep its address.
+    elements: KBox<Elements>,
+    stats: Stats,
+    _cache: PhantomData<&'c ()>,
+}
+
+// SAFETY: the C mempool may be used and destroyed from any thread; the counters are per CPU.
+unsafe impl Send for RawPool<'_> {}
+// SAFETY: `&self` methods (allocate, free, resize, read counters) are safe concurrently: the C
+// pool takes its own lock, and counters are per CPU.
+unsafe impl Sync for RawPool<'_> {}
+
+impl RawPool<'_> {
+    /// Creates a pool over `cache`, counted in `cache_stats`, and fills its reserve with
+    /// `min_nr` elements: fails unless all of them were allocated.
+    ///
+    /// # Safety
+    ///
+    /// `cache` is a live cache and `cache_stats` counts it; both stay valid until the result
+    /// is dropped (for `'c` at least).
+    pub(crate) unsafe fn new(
+        cache: *mut bindings::kmem_cache,
+        cache_stats: *const Stats,
+        min_nr: c_int,
+    ) -> Result<Self> {
+        let elements = KBox::new(
+            Elements {
+                cache,
+                cache_stats,
+                cpu: PerCpu::new()?,
+            },
+            GFP_KERNEL,
+        )?;
+        let stats = Stats::new()?;
+        let data = core::ptr::from_ref::<Elements>(&elements).cast_mut().cast();
+        // SAFETY: the callbacks take `data`, which the box keeps at this address until the pool
+        // is destroyed, and which holds what they need by the safety requirements.
+        let pool = unsafe {
+            bindings::mempool_create_node(
+                min_nr,
+                Some(element_alloc),
+                Some(element_free),
+                data,
+                bindings::GFP_KERNEL,
+                bindings::NUMA_NO_NODE,
+            )
+        };
+        // INVARIANT: a non-null result is a new pool over `elements`, owned by nobody else.
+        Ok(Self {
+            pool: NonNull::new(pool).ok_or(ENOMEM)?,
+            elements,
+            stats,
+            _cache: PhantomData,
+        })
+    }
+
+    /// Allocates an element: null only if it gets none, which needs flags that do not sleep.
+    pub(crate) fn alloc(&self, gfp: bindings::gfp_t) -> *mut c_void {
+        let pool = self.pool.as_ptr();
+        let obj = if gfp & DIRECT_RECLAIM != 0 {
+            // `mempool_alloc()`'s own first attempt: the allocator without direct reclaim, then
+            // the reserve. Only if both come up empty does it reclaim and then wait for a free:
+            // count that.
+            // SAFETY: `pool` is live by the type invariant.
+            let obj = unsafe { bindings::mempool_alloc(pool, gfp & !DIRECT_RECLAIM) };
+            if obj.is_null() {
+                self.elements.cpu.add_u64(WAITS, 1);
+                // SAFETY: as above.
+                unsafe { bindings::mempool_alloc(pool, gfp) }
+            } else {
+                obj
+            }
+        } else {
+            // SAFETY: as above.
+            unsafe { bindings::mempool_alloc(pool, gfp) }
+        };
+        if obj.is_null() {
+            self.stats.failed();
+        } else {
+            self.stats.alloced(1);
+        }
+        obj
+    }
+
+    /// Gives `obj` back, to the reserve first if it is short.
+    ///
+    /// # Safety
+    ///
+    /// `obj` is an element of this pool that is not used again.
+    pub(crate) unsafe fn free(&self, obj: *mut c_void) {
+        // SAFETY: by the type invariant and the safety requirements.
+        unsafe { bindings::mempool_free(obj, self.pool.as_ptr()) };
+        self.stats.freed(1);
+    }
+
+    /// Keeps `min_nr` elements in reserve from now on.
+    pub(crate) fn resize(&self, min_nr: c_int) -> Result {
+        // SAFETY: `pool` is live by the type invariant.
+        kernel::error::to_result(unsafe { bindings::mempool_resize(self.pool.as_ptr(), min_nr) })
+    }
+
+    /// The pool's counters.
+    pub(crate) fn stats(&self) -> PoolStats {
+        let elements = self.stats.read();
+        let (mut served, mut waits) = (0u64, 0u64);
+        self.elements.cpu.for_each_cpu(|c| {
+            // SAFETY: `for_each_cpu` passes a valid, aligned pointer to one CPU's counters.
+            unsafe {
+                served += read_once(&raw const (*c).served);
+                waits += read_once(&raw const (*c).waits);
+            }
+        });
+        let pool = self.pool.as_ptr();
+        // SAFETY: `pool` is live by the type invariant; the C pool changes these two under its
+        // lock, so they are read once each.
+        let (min_nr, reserve) = unsafe {
+            (
+                read_once(&raw const (*pool).min_nr),
+                read_once(&raw const (*pool).curr_nr),
+            )
+        };
+        PoolStats {
+            min_nr: min_nr.max(0) as u64,
+            reserve: reserve.max(0) as u64,
+            allocs: elements.allocs,
+            frees: elements.frees,
+            live: elements.live,
+            peak: elements.peak,
+            emergency: elements.allocs.saturating_sub(served),
+            waits,
+            failures: elements.failures,
+        }
+    }
+}
+
+impl Drop for RawPool<'_> {
+    fn drop(&mut self) {
+        // SAFETY: `pool` is owned by this object (type invariant) and destroyed once; its
+        // reserve goes back to the cache through `element_free`, whose data is still boxed.
+        unsafe { bindings::mempool_destroy(self.pool.as_ptr()) };
+    }
+}
+
+/// The pool's element allocator.
+///
+/// # Safety
+///
+/// `data` is the `Elements` of a live [`RawPool`].
+unsafe extern "C" fn element_alloc(gfp: bindings::gfp_t, data: *mut c_void) -> *mut c_void {
+    // SAFETY: by the safety requirements.
+    let e = unsafe { &*data.cast::<Elements>() };
+    // SAFETY: the cache and its counters outlive the pool (type invariant of `RawPool`).
+    let obj = unsafe { raw::alloc(e.cache, &*e.cache_stats, gfp, bindings::NUMA_NO_NODE) };
+    // Only `mempool_alloc()` adds `__GFP_NOMEMALLOC`: a success on the allocation path.
+    if !obj.is_null() && gfp & NOMEMALLOC != 0 {
+        e.cpu.add_u64(SERVED, 1);
+    }
+    obj
+}
+
+/// The pool's element destructor.
+///
+/// # Safety
+///
+/// `data` is the `Elements` of a live [`RawPool`], and `obj` one of its elements.
+unsafe extern "C" fn element_free(obj: *mut c_void, data: *mut c_void) {
+    // SAFETY: by the safety requirements.
+    let e = unsafe { &*data.cast::<Elements>() };
+    // SAFETY: as in `element_alloc`; `obj` is an element, so an object of the cache.
+    unsafe { raw::free(e.cache, &*e.cache_stats, obj) };
+}

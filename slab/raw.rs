@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The slab calls with their accounting, shared by [`KmemCache`](super::KmemCache), the
+//! module-lifetime caches and the pools: each call and its counting in one place.
+
+use super::{CacheFlags, Stats};
+use crate::bindings;
+use core::ptr::NonNull;
+use kernel::{
+    ffi::{c_int, c_void},
+    prelude::*,
+};
+
+/// Creates a slab cache named `name` for objects of `size` bytes aligned to `align`.
+pub(crate) fn create(
+    name: &'static CStr,
+    size: u32,
+    align: u32,
+    flags: CacheFlags,
+) -> Result<NonNull<bindings::kmem_cache>> {
+    let mut args = bindings::kmem_cache_args {
+        align,
+        ..Default::default()
+    };
+    // SAFETY: `name` is NUL-terminated and lives forever, as the cache keeps it; `args` is
+    // valid for the call, which copies what it needs.
+    let raw = unsafe {
+        bindings::__kmem_cache_create_args(name.as_char_ptr(), size, &mut args, flags.slab_flags())
+    };
+    NonNull::new(raw).ok_or(ENOMEM)
+}
+
+/// Allocates an object of `cache` from NUMA node `node` (any node if `NUMA_NO_NODE`), counted
+/// in `stats`.
+///
+/// # Safety
+///
+/// `cache` is a live cache and `stats` counts it.
+#[inline(always)]
+pub(crate) unsafe fn alloc(
+    cache: *mut bindings::kmem_cache,
+    stats: &Stats,
+    gfp: bindings::gfp_t,
+    node: c_int,
+) -> *mut c_void {
+    // SAFETY: `cache` is live by the safety requirements.
+    let obj = unsafe { bindings::kmem_cache_alloc_node(cache, gfp, node) };
+    if obj.is_null() {
+        stats.failed();
+    } else {
+        stats.alloced(1);
+    }
+    obj
+}
+
+/// Gives `obj` back to `cache`, counted in `stats`.
+///
+/// # Safety
+///
+/// `cache` is a live cache and `stats` counts it; `obj` is an object of `cache` that is not
+/// used again.
+#[inline(always)]
+pub(crate) unsafe fn free(cache: *mut bindings::kmem_cache, stats: &Stats, obj: *mut c_void) {
+    // SAFETY: by the safety requirements.
+    unsafe { bindings::kmem_cache_free(cache, obj) };
+    stats.freed(1);
+}
+
+/// Allocates `nr` objects of `cache` into `objs`, all or none, counted in `stats`. Returns
+/// whether it allocated them.
+///
+/// # Safety
+///
+/// `cache` is a live cache and `stats` counts it; `objs` is valid for writes of `nr` pointers;
+/// `nr > 0`.
+pub(crate) unsafe fn alloc_bulk(
+    cache: *mut bindings::kmem_cache,
+    stats: &Stats,
+    gfp: bindings::gfp_t,
+    nr: usize,
+    objs: *mut *mut c_void,
+) -> bool {
+    // SAFETY: by the safety requirements. The helper returns the number allocated (`nr` or
+    // 0) on kernels whose `kmem_cache_alloc_bulk()` returns a count, or whether it allocated
+    // them where it returns a `bool`: with `nr > 0`, zero means none on both.
+    if unsafe { bindings::kmem_cache_alloc_bulk(cache, gfp, nr, objs) } == 0 {
+        stats.failed();
+        return false;
+    }
+    stats.alloced(nr);
+    true
+}
+
+/// Gives the `nr` objects of `objs` back to `cache`, counted in `stats`.
+///
+/// # Safety
+///
+/// `cache` is a live cache and `stats` counts it; `objs` holds `nr` objects of `cache` that
+/// are not used again.
+pub(crate) unsafe fn free_bulk(
+    cache: *mut bindings::kmem_cache,
+    stats: &Stats,
+    nr: usize,
+    objs: *mut *mut c_void,
+) {
+    // SAFETY: by the safety requirements.
+    unsafe { bindings::kmem_cache_free_bulk(cache, nr, objs) };
+    stats.freed(nr);
+}
+
+/// Destroys `cache` and its counters `stats` if no object of it is live or being allocated.
+/// Otherwise both are leaked on purpose, and an error logged: memory that safe Rust code may
+/// still reach (a leaked box) must stay valid, and frees into the cache still count. Returns
+/// whether it destroyed them.
+///
+/// # Safety
+///
+/// `cache` is a live cache and `stats`, from `KBox::into_raw`, counts it; the caller gives up
+/// both and allocates from neither again.
+pub(crate) unsafe fn destroy(
+    cache: *mut bindings::kmem_cache,
+    stats: *mut Stats,
+    name: &CStr,
+) -> bool {
+    // SAFETY: `stats` is live by the safety requirements.
+    let (counted, pending) = unsafe { &*stats }.read_with_pending();
+    if counted.live != 0 || pending != 0 {
+        pr_err!(
+            "rust slab: cache {} still has {} objects; leaking it\n",
+            name.to_str().unwrap_or("?"),
+            counted.live + pending
+        );
+        return false;
+    }
+    // SAFETY: no object of `cache` is live or on its way, and nobody allocates from it again.
+    unsafe { bindings::kmem_cache_destroy(cache) };
+    // SAFETY: `stats` came from `KBox::into_raw` and is given up by the caller.
+    drop(unsafe { KBox::from_raw(stats) });
+    true
+}
