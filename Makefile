@@ -28,7 +28,7 @@ bench:
 	@qemu/harness.sh bench "$(KVER)" $(RUN_KERNEL)
 
 series:
-	@for v in $(or $(KVER),6.12); do RMP_KVER=$$v qemu/setup.sh && RMP_KVER=$$v qemu/series.sh || exit; done
+	@for v in $(or $(KVER),6.12 7.3); do RMP_KVER=$$v qemu/setup.sh && RMP_KVER=$$v qemu/series.sh || exit; done
 
 module:
 	@RMP_KVER=$(or $(firstword $(KVER)),6.12) qemu/module.sh $(or $(KDIR),$(shell RMP_KVER=$(or $(firstword $(KVER)),6.12) qemu/kernel.sh base))

@@ -15,6 +15,10 @@ rmp-cfg-$(if $(wildcard $(srctree)/rust/pin-init/src/lib.rs),y) += rmp_pin_init_
 # Vec::set_len() gave way to inc_len() and truncate().
 rmp-cfg-$(call rmp-has,rust/kernel/alloc/kvec.rs,'fn inc_len') += rmp_kvec_inc_len
 
+# kernel::sync::atomic, atomics with the kernel's memory model (6.18).
+rmp-cfg-$(if $(wildcard $(srctree)/rust/kernel/sync/atomic.rs),y) += rmp_kernel_atomic
+# kernel::alloc::flags has GFP_NOIO and GFP_NOFS (the 7.3 series adds them).
+rmp-cfg-$(call rmp-has,rust/kernel/alloc.rs,'pub const GFP_NOIO') += rmp_gfp_noio
 # pr_*! format through kernel::fmt::Display, which core's Display does not imply.
 rmp-cfg-$(call rmp-has,rust/kernel/fmt.rs,'pub trait Display') += rmp_kernel_fmt
 

@@ -4,10 +4,12 @@
 
 __rust_helper void rmp_helper_smp_mb(void)
 {
+	/* What it orders is for the Rust caller to say, next to the call. */
 	smp_mb();
 }
 
 __rust_helper void rmp_helper_smp_rmb(void)
 {
+	/* What it orders is for the Rust caller to say, next to the call. */
 	smp_rmb();
 }

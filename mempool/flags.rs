@@ -2,12 +2,8 @@
 
 //! Allocation flags that allow sleeping, for allocations that cannot fail.
 
-use crate::bindings;
-
-const DIRECT_RECLAIM: u32 = 1 << bindings::___GFP_DIRECT_RECLAIM_BIT;
-const KSWAPD_RECLAIM: u32 = 1 << bindings::___GFP_KSWAPD_RECLAIM_BIT;
-const IO: u32 = 1 << bindings::___GFP_IO_BIT;
-const FS: u32 = 1 << bindings::___GFP_FS_BIT;
+use crate::{bindings, slab::compat, slab::flags::gfp};
+use kernel::alloc::{flags::GFP_KERNEL, Flags};
 
 /// GFP flags that include `__GFP_DIRECT_RECLAIM`, with which `mempool_alloc()` never fails:
 /// it waits for an element to come back instead. Only these constants exist, so a
@@ -24,20 +20,28 @@ const FS: u32 = 1 << bindings::___GFP_FS_BIT;
 ///
 /// // On a block I/O path, reclaim must not start more I/O.
 /// let flags = SleepFlags::NOIO;
+/// // The same flags for an allocation that may fail, such as a `KBox`.
+/// let flags: kernel::alloc::Flags = flags.into();
 /// # let _ = flags;
 /// ```
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub struct SleepFlags(u32);
+#[derive(Clone, Copy, PartialEq)]
+pub struct SleepFlags(Flags);
 
 impl SleepFlags {
     /// `GFP_KERNEL`: may sleep, reclaim, start I/O and call into filesystems.
-    pub const KERNEL: Self = Self(DIRECT_RECLAIM | KSWAPD_RECLAIM | IO | FS);
+    pub const KERNEL: Self = Self(GFP_KERNEL);
     /// `GFP_NOFS`: may sleep and reclaim, but not call into filesystems.
-    pub const NOFS: Self = Self(DIRECT_RECLAIM | KSWAPD_RECLAIM | IO);
+    pub const NOFS: Self = Self(compat::GFP_NOFS);
     /// `GFP_NOIO`: may sleep and reclaim, but not start any I/O (block drivers).
-    pub const NOIO: Self = Self(DIRECT_RECLAIM | KSWAPD_RECLAIM);
+    pub const NOIO: Self = Self(compat::GFP_NOIO);
 
     pub(crate) fn gfp(self) -> bindings::gfp_t {
-        self.0
+        gfp(self.0)
+    }
+}
+
+impl From<SleepFlags> for Flags {
+    fn from(flags: SleepFlags) -> Flags {
+        flags.0
     }
 }

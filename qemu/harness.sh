@@ -21,8 +21,7 @@ flavours_arg=$*
 # What each kernel tests by default, and why, is in README.md ("Kernels").
 default_flavours() {
 	case $mode:$1 in
-	test:6.12) echo base intree ;;
-	test:*) echo base debug ;;
+	test:*) echo base intree ;;
 	*) echo base ;;
 	esac
 }

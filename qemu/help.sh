@@ -11,7 +11,7 @@ Targets (as root on Debian 12; each installs what it lacks)     cold     cached
   make test       every test on both kernels, one summary line  ~30 min   ~6 min
                   per kernel, the time of each phase
   make bench      the library against C on the same caches       ~7 min   ~30 s
-  make series     the in-tree patch series into out/series/      ~2 min   ~10 s
+  make series     the in-tree patch series into out/series/KVER/ ~2 min   ~10 s
   make module     the modules against KDIR (or the base kernel)  ~7 min   ~15 s
   make cache      what is cached (kernels, sources, tools), sizes
   make cache-clean            remove the cache; CLEAN_KVER=7.3 only that kernel

@@ -4,8 +4,6 @@
 source "$(dirname "$0")/lib.sh"
 
 flavour=${1:-base}
-[ "$flavour" != intree ] || [ "$RMP_KVER" = 6.12 ] ||
-	die "the intree flavour needs the in-tree series, which exists for linux-6.12 only"
 out=$(build_dir "$flavour")
 src=$RMP_CACHE/src-$(source_version | tr "~" _)
 # The in-tree flavour builds a copy of the sources with the series applied;
@@ -50,7 +48,7 @@ if [ "$flavour" = intree ]; then
 		rm -f "$out/.rmp-complete"
 		rm -rf "$ksrc"
 		cp -al "$src" "$ksrc"
-		for p in "$RMP_ROOT"/out/series/000[1-9]*.patch; do
+		for p in "$(series_dir)"/000[1-9]*.patch; do
 			patch -s -p1 -d "$ksrc" <"$p" || die "the series does not apply: $p"
 		done
 		echo "$series" >"$ksrc/.rmp-series"

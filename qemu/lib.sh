@@ -104,12 +104,16 @@ build_dir() {
 	echo "$RMP_CACHE/build-$(source_version | tr "~" _)-$1-$key"
 }
 
-# series_hash: generate the in-tree patch series (intree/series.py) from the
-# sources into out/series/ and print the hash of its patches. Needs the
-# unpacked kernel sources, whose untouched files the patches start from.
+# series_dir: where the in-tree series for linux-$RMP_KVER is written.
+series_dir() { echo "$RMP_ROOT/out/series/$RMP_KVER"; }
+
+# series_hash SRC: generate the in-tree patch series for linux-$RMP_KVER
+# (intree/series.py) from the sources into series_dir and print the hash of
+# its patches. Needs the unpacked kernel sources SRC, whose untouched files
+# the patches start from.
 series_hash() {
-	python3 "$RMP_ROOT/intree/series.py" "$1" "$RMP_ROOT/out/series" >/dev/null
-	cat "$RMP_ROOT"/out/series/000[1-9]*.patch | sha256sum | cut -c1-12
+	python3 "$RMP_ROOT/intree/series.py" "$RMP_KVER" "$1" "$(series_dir)" >/dev/null
+	cat "$(series_dir)"/000[1-9]*.patch | sha256sum | cut -c1-12
 }
 
 # unpack_into DIR: unpack the kernel sources into DIR.

@@ -9,7 +9,7 @@ source "$(dirname "$0")/lib.sh"
 
 kdir=$1
 src=$(unpack_source)
-patches=("$RMP_ROOT"/out/series/000[1-9]*.patch)
+patches=("$(series_dir)"/000[1-9]*.patch)
 n=${#patches[@]}
 psrc=$RMP_CACHE/src-$(source_version | tr "~" _)-prefix
 out=$RMP_CACHE/build-$(basename "$kdir" | sed 's/^build-//')-prefix

@@ -1,21 +1,52 @@
 #!/usr/bin/env bash
-# series.sh: generate the kernel::slab/kernel::mempool patch series into
-# out/series/ (intree/series.py) and run the kernel's checkpatch.pl on each
-# patch. Prints one "ok - series: ..." or "not ok - series: ..." line per patch.
+# series.sh: generate the kernel::slab/kernel::mempool patch series for
+# linux-$RMP_KVER into out/series/$RMP_KVER/ (intree/series.py) and check it
+# as a maintainer would before taking it. Prints one "ok - series: ..." or
+# "not ok - series: ..." line per check:
+#   - checkpatch.pl --strict reports nothing on each patch;
+#   - the series applies with git am onto the pristine files it touches;
+#   - no patch adds a C file or header under rust/kernel/ (7.x convention).
 source "$(dirname "$0")/lib.sh"
-# The series is written against 6.12's kernel crate; 7.3's is its own work.
-[ "$RMP_KVER" = 6.12 ] || die "there is no in-tree series for linux-$RMP_KVER yet (make series KVER=6.12)"
 
 src=$(unpack_source)
-python3 "$RMP_ROOT/intree/series.py" "$src" "$RMP_ROOT/out/series" >/dev/null
-step "series: $(find "$RMP_ROOT/out/series" -name '*.patch' | wc -l) patches in $RMP_ROOT/out/series"
-for p in "$RMP_ROOT"/out/series/000[1-9]*.patch; do
+dir=$(series_dir)
+python3 "$RMP_ROOT/intree/series.py" "$RMP_KVER" "$src" "$dir" >/dev/null
+step "series: $(find "$dir" -name '*.patch' | wc -l) patches in $dir"
+patches=("$dir"/000[1-9]*.patch)
+for p in "${patches[@]}"; do
 	name=$(basename "$p")
 	# In tree mode, so that the MAINTAINERS and file checks run too.
-	if out=$(cd "$src" && perl scripts/checkpatch.pl --terse -q "$p" 2>&1); then
-		echo "ok - series: checkpatch.pl $name"
+	if out=$(cd "$src" && perl scripts/checkpatch.pl --strict --terse -q "$p" 2>&1); then
+		echo "ok - series: linux-$RMP_KVER: checkpatch.pl --strict $name"
 	else
-		echo "not ok - series: checkpatch.pl $name"
+		echo "not ok - series: linux-$RMP_KVER: checkpatch.pl --strict $name"
 		echo "$out" | sed 's/^/# /'
 	fi
 done
+
+# git am onto a repository of the pristine files the series touches: the
+# patches are mails git can apply, to the sources as Debian ships them.
+repo=$(mktemp -d)
+trap 'rm -rf "$repo"' EXIT
+# shellcheck disable=SC2046
+touched=$(grep -h '^--- a/' "${patches[@]}" | sed 's|^--- a/||' | sort -u)
+for f in $touched; do
+	mkdir -p "$repo/$(dirname "$f")"
+	cp "$src/$f" "$repo/$f"
+done
+if out=$(cd "$repo" && git init -q && git add -A &&
+	git -c user.name=series -c user.email=series@localhost commit -q -m pristine &&
+	git -c user.name=series -c user.email=series@localhost am -q "${patches[@]}" 2>&1); then
+	echo "ok - series: linux-$RMP_KVER: git am applies all ${#patches[@]} patches to the pristine sources"
+else
+	echo "not ok - series: linux-$RMP_KVER: git am onto the pristine sources"
+	echo "$out" | sed 's/^/# /'
+fi
+
+added=$(grep -h '^+++ b/rust/kernel/.*\.[ch]$' "${patches[@]}" || true)
+if [ -z "$added" ]; then
+	echo "ok - series: linux-$RMP_KVER: no C file or header under rust/kernel/"
+else
+	echo "not ok - series: linux-$RMP_KVER: C under rust/kernel/"
+	echo "$added" | sed 's/^/# /'
+fi

@@ -9,11 +9,15 @@
 //!   `realloc` takes a `NumaNode`;
 //! - `rmp_pin_init_crate`: pin-init is its own crate, `pin_init`, with no
 //!   `PinInit::__pinned_init`;
-//! - `rmp_kvec_inc_len`: `Vec::set_len` gave way to `inc_len` and `truncate`.
+//! - `rmp_kvec_inc_len`: `Vec::set_len` gave way to `inc_len` and `truncate`;
+//! - `rmp_kernel_fmt`: `pr_*!` format through `kernel::fmt::Display`;
+//! - `rmp_gfp_noio`: `kernel::alloc::flags` has `GFP_NOIO` and `GFP_NOFS` (the 7.3 series adds
+//!   them);
+//! - `rmp_kernel_atomic`: `kernel::sync::atomic` has atomics with the kernel's memory model.
 //!
-//! 7.3 has all three, 6.12 none; kernels in between have what their sources show.
+//! 7.3 has all but the last, 6.12 none; kernels in between have what their sources show.
 
-use kernel::prelude::*;
+use kernel::{alloc::Flags, prelude::*};
 
 #[cfg(not(rmp_pin_init_crate))]
 pub(crate) use kernel::init::Zeroable;
@@ -118,6 +122,125 @@ macro_rules! loggable {
     };
 }
 pub(crate) use loggable;
+
+/// `GFP_NOIO`: may sleep and reclaim, but not start any I/O.
+#[cfg(rmp_gfp_noio)]
+pub(crate) const GFP_NOIO: Flags = kernel::alloc::flags::GFP_NOIO;
+/// `GFP_NOFS`: may sleep, reclaim and start I/O, but not call into filesystems.
+#[cfg(rmp_gfp_noio)]
+pub(crate) const GFP_NOFS: Flags = kernel::alloc::flags::GFP_NOFS;
+
+/// `GFP_NOIO`, made from its bits where the kernel crate does not have it.
+#[cfg(not(rmp_gfp_noio))]
+pub(crate) const GFP_NOIO: Flags = from_gfp(DIRECT_RECLAIM | KSWAPD_RECLAIM);
+/// `GFP_NOFS`, made from its bits where the kernel crate does not have it.
+#[cfg(not(rmp_gfp_noio))]
+pub(crate) const GFP_NOFS: Flags = from_gfp(DIRECT_RECLAIM | KSWAPD_RECLAIM | IO);
+
+#[cfg(not(rmp_gfp_noio))]
+const DIRECT_RECLAIM: u32 = 1 << crate::bindings::___GFP_DIRECT_RECLAIM_BIT;
+#[cfg(not(rmp_gfp_noio))]
+const KSWAPD_RECLAIM: u32 = 1 << crate::bindings::___GFP_KSWAPD_RECLAIM_BIT;
+#[cfg(not(rmp_gfp_noio))]
+const IO: u32 = 1 << crate::bindings::___GFP_IO_BIT;
+
+/// The `Flags` of a `gfp_t`, which the kernel crate has no constructor for.
+#[cfg(not(rmp_gfp_noio))]
+const fn from_gfp(gfp: u32) -> Flags {
+    // SAFETY: `Flags` is a struct whose only field is a `u32`; `transmute` checks that both
+    // types have the same size, so every `u32` is a `Flags` with those bits.
+    unsafe { core::mem::transmute::<u32, Flags>(gfp) }
+}
+
+/// An atomic `isize`, with the kernel's memory model.
+#[cfg(rmp_kernel_atomic)]
+pub(crate) struct AtomicLong(kernel::sync::atomic::Atomic<isize>);
+/// An atomic `isize`: core's, where the kernel crate has no atomics of its own.
+#[cfg(not(rmp_kernel_atomic))]
+pub(crate) struct AtomicLong(core::sync::atomic::AtomicIsize);
+
+/// An atomic raw pointer, with the kernel's memory model.
+#[cfg(rmp_kernel_atomic)]
+pub(crate) struct AtomicPtr<T>(kernel::sync::atomic::Atomic<*mut T>);
+/// An atomic raw pointer: core's, where the kernel crate has no atomics of its own.
+#[cfg(not(rmp_kernel_atomic))]
+pub(crate) struct AtomicPtr<T>(core::sync::atomic::AtomicPtr<T>);
+
+#[cfg(rmp_kernel_atomic)]
+impl AtomicLong {
+    pub(crate) const fn new(v: isize) -> Self {
+        Self(kernel::sync::atomic::Atomic::new(v))
+    }
+
+    pub(crate) fn load_relaxed(&self) -> isize {
+        self.0.load(kernel::sync::atomic::Relaxed)
+    }
+
+    pub(crate) fn add_relaxed(&self, v: isize) {
+        self.0.add(v, kernel::sync::atomic::Relaxed)
+    }
+}
+
+#[cfg(not(rmp_kernel_atomic))]
+impl AtomicLong {
+    pub(crate) const fn new(v: isize) -> Self {
+        Self(core::sync::atomic::AtomicIsize::new(v))
+    }
+
+    pub(crate) fn load_relaxed(&self) -> isize {
+        self.0.load(core::sync::atomic::Ordering::Relaxed)
+    }
+
+    pub(crate) fn add_relaxed(&self, v: isize) {
+        self.0.fetch_add(v, core::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+#[cfg(rmp_kernel_atomic)]
+impl<T> AtomicPtr<T> {
+    pub(crate) const fn new(p: *mut T) -> Self {
+        Self(kernel::sync::atomic::Atomic::new(p))
+    }
+
+    pub(crate) fn load_relaxed(&self) -> *mut T {
+        self.0.load(kernel::sync::atomic::Relaxed)
+    }
+
+    pub(crate) fn load_acquire(&self) -> *mut T {
+        self.0.load(kernel::sync::atomic::Acquire)
+    }
+
+    pub(crate) fn store_relaxed(&self, p: *mut T) {
+        self.0.store(p, kernel::sync::atomic::Relaxed)
+    }
+
+    pub(crate) fn store_release(&self, p: *mut T) {
+        self.0.store(p, kernel::sync::atomic::Release)
+    }
+}
+
+#[cfg(not(rmp_kernel_atomic))]
+impl<T> AtomicPtr<T> {
+    pub(crate) const fn new(p: *mut T) -> Self {
+        Self(core::sync::atomic::AtomicPtr::new(p))
+    }
+
+    pub(crate) fn load_relaxed(&self) -> *mut T {
+        self.0.load(core::sync::atomic::Ordering::Relaxed)
+    }
+
+    pub(crate) fn load_acquire(&self) -> *mut T {
+        self.0.load(core::sync::atomic::Ordering::Acquire)
+    }
+
+    pub(crate) fn store_relaxed(&self, p: *mut T) {
+        self.0.store(p, core::sync::atomic::Ordering::Relaxed)
+    }
+
+    pub(crate) fn store_release(&self, p: *mut T) {
+        self.0.store(p, core::sync::atomic::Ordering::Release)
+    }
+}
 
 /// The bytes of `name`, without its NUL.
 pub(crate) fn cstr_bytes(name: &CStr) -> &[u8] {

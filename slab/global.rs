@@ -2,14 +2,9 @@
 
 //! Module-lifetime caches, usable as a [`kernel::alloc::Allocator`] by `Box<T, A>`.
 
-use super::{flags, raw, CacheFlags, CacheStats, Stats};
+use super::{compat::AtomicPtr, flags, raw, CacheFlags, CacheStats, Stats};
 use crate::bindings;
-use core::{
-    alloc::Layout,
-    marker::PhantomData,
-    ptr::NonNull,
-    sync::atomic::{AtomicPtr, Ordering},
-};
+use core::{alloc::Layout, marker::PhantomData, ptr::NonNull};
 use kernel::{
     alloc::{AllocError, Flags},
     ffi::{c_int, c_void},
@@ -66,15 +61,15 @@ impl CacheSlot {
 
     /// Creates the cache and publishes it to allocations. `EBUSY` if registered already.
     fn init(&self, name: &'static CStr, size: u32, align: u32, flags: CacheFlags) -> Result {
-        if !self.cache.load(Ordering::Relaxed).is_null() {
+        if !self.cache.load_relaxed().is_null() {
             return Err(EBUSY);
         }
         let stats = KBox::new(Stats::new()?, GFP_KERNEL)?;
         let cache = raw::create(name, size, align, flags)?;
-        self.stats.store(KBox::into_raw(stats), Ordering::Relaxed);
-        self.cache.store(cache.as_ptr(), Ordering::Relaxed);
+        self.stats.store_relaxed(KBox::into_raw(stats));
+        self.cache.store_relaxed(cache.as_ptr());
         // As `rcu_assign_pointer()`: whoever sees the cache sees everything stored above.
-        self.alloc.store(cache.as_ptr(), Ordering::Release);
+        self.alloc.store_release(cache.as_ptr());
         Ok(())
     }
 
@@ -83,13 +78,13 @@ impl CacheSlot {
         // SAFETY: no preconditions; unlocked below on every path.
         unsafe { bindings::rcu_read_lock() };
         // As `rcu_dereference()`.
-        let cache = self.alloc.load(Ordering::Acquire);
+        let cache = self.alloc.load_acquire();
         let stats = if cache.is_null() {
             None
         } else {
             // SAFETY: a published cache has live counters, which the registration's drop frees
             // only after the grace period that follows unpublishing the cache.
-            let stats = unsafe { &*self.stats.load(Ordering::Relaxed) };
+            let stats = unsafe { &*self.stats.load_relaxed() };
             stats.reserve(1);
             Some(stats)
         };
@@ -116,13 +111,7 @@ impl CacheSlot {
     unsafe fn free(&self, obj: *mut c_void) {
         // SAFETY: a live object keeps the cache and its counters from being destroyed (they are
         // leaked instead), so both pointers are set and valid.
-        unsafe {
-            raw::free(
-                self.cache.load(Ordering::Relaxed),
-                &*self.stats.load(Ordering::Relaxed),
-                obj,
-            )
-        };
+        unsafe { raw::free(self.cache.load_relaxed(), &*self.stats.load_relaxed(), obj) };
     }
 
     /// The counters of the registered cache.
@@ -132,7 +121,7 @@ impl CacheSlot {
     /// The slot is registered.
     unsafe fn stats(&self) -> &Stats {
         // SAFETY: a registered slot has live counters.
-        unsafe { &*self.stats.load(Ordering::Relaxed) }
+        unsafe { &*self.stats.load_relaxed() }
     }
 
     /// Takes the cache, named `name`, away from allocations and destroys it, unless objects are
@@ -142,19 +131,19 @@ impl CacheSlot {
     ///
     /// Called once per registration, by its drop.
     unsafe fn exit(&self, name: &CStr) {
-        let cache = self.cache.load(Ordering::Relaxed);
+        let cache = self.cache.load_relaxed();
         if cache.is_null() {
             return;
         }
-        self.alloc.store(core::ptr::null_mut(), Ordering::Relaxed);
+        self.alloc.store_relaxed(core::ptr::null_mut());
         // SAFETY: no preconditions; it may sleep, as a registration's drop may. Afterwards every
         // allocation that saw the cache has reserved its object.
         unsafe { bindings::synchronize_rcu() };
         // SAFETY: nobody allocates from the cache any more; the counters came from
         // `KBox::into_raw` and are given up here, together with the cache.
-        if unsafe { raw::destroy(cache, self.stats.load(Ordering::Relaxed), name) } {
-            self.cache.store(core::ptr::null_mut(), Ordering::Relaxed);
-            self.stats.store(core::ptr::null_mut(), Ordering::Relaxed);
+        if unsafe { raw::destroy(cache, self.stats.load_relaxed(), name) } {
+            self.cache.store_relaxed(core::ptr::null_mut());
+            self.stats.store_relaxed(core::ptr::null_mut());
         }
     }
 }
@@ -277,7 +266,7 @@ impl<C: StaticCache> Registration<C> {
     /// # Ok::<(), Error>(())
     /// ```
     pub fn aligned_size(&self) -> usize {
-        let cache = C::slot().cache.load(Ordering::Relaxed);
+        let cache = C::slot().cache.load_relaxed();
         // SAFETY: by the type invariant the slot is registered, so `cache` is a live cache.
         unsafe { bindings::kmem_cache_size(cache) as usize }
     }

@@ -37,7 +37,7 @@
 //!
 //! Each cache counts allocations, frees, live objects, the peak of live objects and failed
 //! allocations ([`CacheStats`]). Counters are per CPU, so the allocation path writes no cache
-//! line that another CPU writes too (see `slab/stats.c`).
+//! line that another CPU writes too (see `slab/stats.rs`).
 //!
 //! # Example
 //!

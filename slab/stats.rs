@@ -12,12 +12,10 @@
 //! all the work (the tests), and off by less than [`FOLD_BATCH`] per other CPU otherwise.
 //! Readers report the larger of the peak estimates and the exact live count.
 
+use super::compat::AtomicLong;
 use super::percpu::{read_once, PerCpu};
 use crate::bindings;
-use core::{
-    mem::offset_of,
-    sync::atomic::{AtomicIsize, Ordering},
-};
+use core::mem::offset_of;
 use kernel::{ffi::c_long, prelude::*};
 
 /// A snapshot of a cache's usage counters.
@@ -25,7 +23,7 @@ use kernel::{ffi::c_long, prelude::*};
 /// Counters are kept per CPU and summed when read: each is exact when no
 /// allocation or free runs at the time of the read. `peak` is exact when one
 /// CPU does all allocations and frees; otherwise it may be off by less than 64
-/// objects per other CPU (see `slab/stats.rs`).
+/// objects per other CPU (see the module's documentation).
 ///
 /// # Examples
 ///
@@ -101,7 +99,9 @@ const FOLD_BATCH: c_long = 64;
 struct CpuCounters {
     allocs: u64,
     failures: u64,
-    /// Objects being allocated from a module-lifetime cache right now (`slab/global.rs`).
+    /// Objects being allocated from a module-lifetime cache right now ([`CacheSlot`]).
+    ///
+    /// [`CacheSlot`]: super::CacheSlot
     pending: c_long,
     delta: c_long,
     peak: c_long,
@@ -116,14 +116,14 @@ const PEAK: usize = offset_of!(CpuCounters, peak);
 /// The counters of one cache or pool.
 pub(crate) struct Stats {
     cpu: PerCpu<CpuCounters>,
-    folded: AtomicIsize,
+    folded: AtomicLong,
 }
 
 impl Stats {
     pub(crate) fn new() -> Result<Self> {
         Ok(Self {
             cpu: PerCpu::new()?,
-            folded: AtomicIsize::new(0),
+            folded: AtomicLong::new(0),
         })
     }
 
@@ -139,7 +139,7 @@ impl Stats {
     /// another CPU in between, the sum over all CPUs is still right.
     fn fold(&self) {
         let delta = self.cpu.read_long(DELTA);
-        self.folded.fetch_add(delta, Ordering::Relaxed);
+        self.folded.add_relaxed(delta);
         // SAFETY: no preconditions. Pairs with `smp_rmb()` in `read()`: added before taken
         // away.
         unsafe { bindings::smp_mb() };
@@ -151,7 +151,7 @@ impl Stats {
     pub(crate) fn alloced(&self, nr: usize) {
         self.cpu.add_u64(ALLOCS, nr as u64);
         let delta = self.cpu.add_return_long(DELTA, nr as c_long);
-        let live = self.folded.load(Ordering::Relaxed) + delta;
+        let live = self.folded.load_relaxed() + delta;
         let mut peak = self.cpu.read_long(PEAK);
         // A racing interrupt on this CPU may have raised it: keep the larger.
         while live > peak {
@@ -183,8 +183,8 @@ impl Stats {
     /// The counters, and the objects being allocated from a module-lifetime cache now.
     ///
     /// Reads pending, then the deltas, then the folded count, pairing with the barriers of
-    /// the allocation path of `slab/global.rs` and of `fold()`: an object that is live or on
-    /// its way is always counted in live or pending.
+    /// the allocation path of module-lifetime caches and of `fold()`: an object that is live
+    /// or on its way is always counted in live or pending.
     pub(crate) fn read_with_pending(&self) -> (CacheStats, u64) {
         let mut pending: c_long = 0;
         self.cpu.for_each_cpu(|c| {
@@ -207,7 +207,7 @@ impl Stats {
         // SAFETY: no preconditions. Pairs with `fold()`: a folded delta is seen in one place or
         // both.
         unsafe { bindings::smp_rmb() };
-        let live = (live + self.folded.load(Ordering::Relaxed)).max(0) as u64;
+        let live = (live + self.folded.load_relaxed()).max(0) as u64;
         let stats = CacheStats {
             allocs,
             frees: allocs.saturating_sub(live),

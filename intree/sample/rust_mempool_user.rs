@@ -89,15 +89,14 @@ impl<'a> Queue<'a> {
         if let Some(done) = self.slots[tag].take() {
             self.complete(done);
         }
-        // On the I/O path of a real driver this allocation must not start I/O either, but the
-        // kernel's `Flags` has no `GFP_NOIO` yet; the sample runs from `init`, where it may.
+        // On the I/O path, no allocation may start I/O to reclaim memory; this one may fail.
         let request = Box::pin_init(
             pin_init!(Request {
                 sector,
                 len,
                 status <- new_spinlock!(Status::Queued),
             }),
-            GFP_KERNEL,
+            SleepFlags::NOIO.into(),
         )?;
         // May sleep, must not start I/O to reclaim memory, and cannot fail: when the cache has
         // nothing, the reserve has, or will have once an in-flight command comes back.
