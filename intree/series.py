@@ -41,11 +41,13 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 INTREE = ROOT / "intree"
 
 # What compat.mk finds in each kernel the series is for; 7.3 also has the
-# series' own first patch (GFP_NOIO).
+# series' own first patch (GFP_NOIO), and its kernel crate runs the KUnit
+# suites of slab/tests.rs and mempool/tests.rs (rmp_kunit, which nothing sets
+# out of tree: #[kunit_tests] is 6.15 and later).
 TARGET_CFGS = {
     "6.12": set(),
     "7.3": {"rmp_alloc_nid", "rmp_pin_init_crate", "rmp_kvec_inc_len", "rmp_kernel_fmt",
-            "rmp_gfp_noio"},
+            "rmp_gfp_noio", "rmp_kernel_atomic", "rmp_kunit"},
 }
 
 # The files of the kernel tree the series touches, copied into the scratch

@@ -56,6 +56,8 @@
 mod flags;
 mod pool;
 mod raw;
+#[cfg(rmp_kunit)]
+mod tests;
 
 pub use flags::SleepFlags;
 pub use pool::{Mempool, PoolBox, PoolStats, MAX_MIN_NR};

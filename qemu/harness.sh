@@ -239,7 +239,7 @@ for RMP_KVER in $kvers; do
 
 		if [ "$flavour" = intree ]; then
 			# The series itself and what the kernel's tools say about it.
-			host=$("$RMP_ROOT/qemu/intree-checks.sh" "$kdir" "$result")
+			host=$("$RMP_ROOT/qemu/intree-checks.sh" "$kdir" "$result" "$log")
 			echo "$host"
 			count intree "$host"
 			phase "linux-$RMP_KVER: in-tree series checks"

@@ -1,17 +1,20 @@
 #!/usr/bin/env bash
-# intree-checks.sh KDIR GUEST_RESULTS: the host-side checks of the in-tree
-# flavour built in KDIR, given the guest's TAP lines (check-log.sh output).
+# intree-checks.sh KDIR GUEST_RESULTS LOG: the host-side checks of the in-tree
+# flavour built in KDIR, given the guest's TAP lines (check-log.sh output)
+# and its serial log.
 # Prints one TAP line per check:
 #   - checkpatch.pl over each patch of the series;
 #   - each proper prefix of the series builds rust/ without a warning;
 #   - every rustdoc example of kernel::slab and kernel::mempool ran as a KUnit
 #     test and passed (the guest reports each; this checks none is missing);
+#   - where the series has them (7.x), every test of the KUnit suites
+#     rust_kernel_slab and rust_kernel_mempool ran at boot and passed;
 #   - no clippy or compiler warning about the series' files in the kernel
 #     build, which kernel.sh runs with CLIPPY=1;
 #   - `make rustdoc` documented both modules without a warning about them.
 source "$(dirname "$0")/lib.sh"
 
-kdir=$1 guest=$2
+kdir=$1 guest=$2 log=$3
 # Files of the series, as they appear in compiler and rustdoc messages.
 ours='rust/kernel/(slab|mempool)(\.rs|/)|samples/rust/rust_mempool_user'
 
@@ -31,6 +34,25 @@ if [ "$got" = "$want" ] && [ "$want" -gt 0 ]; then
 	echo "ok - intree: all $want rustdoc examples of kernel::slab and kernel::mempool passed as KUnit tests"
 else
 	echo "not ok - intree: $got of the $want rustdoc examples of kernel::slab and kernel::mempool passed as KUnit tests"
+fi
+
+# The suites' tests, as the sources declare them and as KUnit reported them at
+# boot: "# Subtest: rust_kernel_slab", then one "ok N name" per test, nested.
+if grep -q 'kunit_tests(rust_kernel_slab)' "$(series_dir)"/000[1-9]*.patch; then
+	want=$(cat "$RMP_ROOT/slab/tests.rs" "$RMP_ROOT/mempool/tests.rs" | grep -c '^ *#\[test\]')
+	read -r passed failed < <(awk '
+	/# Subtest: rust_kernel_(slab|mempool)$/ { in_suite = 1; next }
+	in_suite && /(not )?ok [0-9]+ rust_kernel_(slab|mempool)( |$)/ { in_suite = 0; next }
+	in_suite && /[] ] *not ok [0-9]+ / { failed++; next }
+	in_suite && /[] ] *ok [0-9]+ / { passed++ }
+	END { print passed + 0, failed + 0 }' "$log")
+	if [ "$passed" = "$want" ] && [ "$failed" = 0 ]; then
+		echo "ok - intree: the KUnit suites rust_kernel_slab and rust_kernel_mempool: all $want tests passed"
+	else
+		echo "not ok - intree: the KUnit suites rust_kernel_slab and rust_kernel_mempool: $passed of $want passed, $failed failed"
+	fi
+else
+	echo "ok - intree: the KUnit suites rust_kernel_slab and rust_kernel_mempool # SKIP the linux-$RMP_KVER series has none (#[kunit_tests] is 6.15 and later)"
 fi
 
 # Warnings come as "warning: ..." with the file on a later " --> " line

@@ -2,8 +2,9 @@
 
 //! The kernel crate APIs that differ between the kernels this code builds on.
 //!
-//! Every other file calls what is here and has no `cfg` of its own. Each `rmp_*` cfg comes from
-//! `compat.mk`, which probes the kernel's sources for the feature (not for a version number):
+//! Every other file calls what is here and has no `cfg` of its own, but for the `mod.rs` files
+//! (which re-export and declare modules). Each `rmp_*` cfg comes from `compat.mk`, which probes
+//! the kernel's sources for the feature (not for a version number):
 //!
 //! - `rmp_alloc_nid`: [`Allocator`](kernel::alloc::Allocator) has `MIN_ALIGN` and its
 //!   `realloc` takes a `NumaNode`;
@@ -13,7 +14,10 @@
 //! - `rmp_kernel_fmt`: `pr_*!` format through `kernel::fmt::Display`;
 //! - `rmp_gfp_noio`: `kernel::alloc::flags` has `GFP_NOIO` and `GFP_NOFS` (the 7.3 series adds
 //!   them);
-//! - `rmp_kernel_atomic`: `kernel::sync::atomic` has atomics with the kernel's memory model.
+//! - `rmp_kernel_atomic`: `kernel::sync::atomic` has atomics with the kernel's memory model;
+//! - `rmp_kunit`: set by no probe. The in-tree series sets it for kernels with
+//!   `#[kunit_tests]`, to keep the KUnit suites of `slab/tests.rs` and `mempool/tests.rs`;
+//!   out of tree, `rust_mempool_selftests.ko` runs the tests.
 //!
 //! 7.3 has all but the last, 6.12 none; kernels in between have what their sources show.
 

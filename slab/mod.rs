@@ -80,6 +80,8 @@ mod global;
 pub(crate) mod percpu;
 pub(crate) mod raw;
 mod stats;
+#[cfg(rmp_kunit)]
+mod tests;
 
 pub use bulk::BulkBox;
 pub use cache::{CacheBox, KmemCache};
