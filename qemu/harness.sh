@@ -71,6 +71,12 @@ host_checks() {
 	echo "$result"
 	count compile "$result"
 
+	# Every public function, type and macro of the library has an example,
+	# which the tests run (selftests/doctests/).
+	result=$(python3 "$RMP_ROOT/selftests/doctests/coverage.py" "$RMP_ROOT" | sed "s/^\(\(not \)\?ok - \)/\1linux-$RMP_KVER: /")
+	echo "$result"
+	count docs "$result"
+
 	# rustfmt with the kernel's own settings, over the three crate roots
 	# and every file they include, and the in-tree sample.
 	if rustfmt_out=$(/usr/bin/rustfmt --edition 2021 --check \

@@ -34,6 +34,17 @@ impl CacheFlags {
     pub const RECLAIM_ACCOUNT: Self = Self(1 << 2);
 
     /// Whether every flag in `other` is set in `self`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rust_mempool::slab::CacheFlags;
+    ///
+    /// let flags = CacheFlags::ACCOUNT | CacheFlags::RECLAIM_ACCOUNT;
+    /// assert!(flags.contains(CacheFlags::ACCOUNT | CacheFlags::RECLAIM_ACCOUNT));
+    /// assert!(!flags.contains(CacheFlags::HWCACHE_ALIGN));
+    /// assert!(flags.contains(CacheFlags::NONE));
+    /// ```
     pub const fn contains(self, other: Self) -> bool {
         self.0 & other.0 == other.0
     }
