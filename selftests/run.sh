@@ -129,7 +129,10 @@ fi
 
 for t in test_*.sh; do
 	n=$((n + 1))
-	out=$(sh "./$t" 2>&1)
+	# Through a shell of its own, whose "Killed" (or the like) for a script
+	# that a signal ended lands among the script's diagnostics, not loose on
+	# the console.
+	out=$(sh -c 'sh "./$1"; exit $?' sh "$t" 2>&1)
 	rc=$?
 	echo "$out" | subtest $n "$t" $rc || fails=$((fails + 1))
 done
