@@ -9,7 +9,8 @@
 #          only); with standard input not a terminal, run it as the shell's
 #          commands and exit with the status of the last one.
 #   test:  per kernel, the host checks (compile-fail, rustfmt, clippy,
-#          checkpatch), then every selftest in each flavour, and for the
+#          checkpatch), then every selftest in each flavour, whose serial
+#          log kunit.py's parser must read as check-log.sh does, and for the
 #          in-tree flavour the checks of the patch series
 #          (qemu/intree-checks.sh); print TAP, one summary line per kernel,
 #          the time of each phase and "N passed, N failed, N skipped".
@@ -232,6 +233,15 @@ for RMP_KVER in $kvers; do
 		read -r p f s < <(echo "$result" | tail -n 1)
 		step "linux-$RMP_KVER $flavour: $p passed, $f failed, $s skipped; serial log: $log"
 		kpassed=$((kpassed + p)) kfailed=$((kfailed + f)) kskipped=$((kskipped + s))
+
+		# The kernel's own KTAP parser must read the whole log as we do: the
+		# counts of the guest's test cases, without kernel reports and the
+		# like, which are not in its KTAP document.
+		parsed=$("$RMP_ROOT/qemu/kunit-parse.sh" "$log" "linux-$RMP_KVER/$flavour" \
+			"$(echo "$result" | sed -n 's/^# ktap: //p')") || true
+		[ -n "$parsed" ] || parsed="not ok - linux-$RMP_KVER/$flavour: kunit-parse.sh printed no result"
+		echo "$parsed"
+		count kunit "$parsed"
 
 		if [ "$flavour" = base ] && [ -z "$shell_checked" ]; then
 			shell_checked=1

@@ -1,6 +1,8 @@
 #!/bin/sh
 # The in-kernel tests: load rust_mempool_selftests.ko, whose init runs every
-# test and logs one "rmp-ktap: ok - ..." line per test, and pass those on.
+# test and logs one KTAP document, each line prefixed by "rmp-ktap: "
+# (selftests/kernel/ktap.rs), and pass it on to run.sh: the document's suites
+# as this test's results ("ok - slab"), each after its subtest, indented.
 #
 # failslab is armed for the whole run but, with cache-filter, fails only
 # caches marked in /sys/kernel/slab/NAME/failslab, which the failure-path
@@ -17,6 +19,24 @@ if ! insmod /modules/rust_mempool_selftests.ko; then
 	exit 1
 fi
 echo 0 >/sys/kernel/debug/failslab/probability
-dmesg | sed -n 's/^.*rmp-ktap: //p'
-dmesg | grep -q 'rmp-ktap: # done' || echo "not ok - kernel: tests did not finish"
+# The module's top level (version, plan, one result per suite) becomes this
+# test's; what lies between is passed on as it is. Lines at column 0 that
+# are not results are the tests' own diagnostics (mempool_tests.rs), which
+# belong inside the suite that runs, so they are indented like it. Only a
+# document with all of its plan's results finished: otherwise each line is
+# kept as a diagnostic, and the test fails.
+dmesg | sed -n 's/^.*rmp-ktap: //p' | awk '
+!head && /^KTAP version [0-9]+$/ { head = 1; next }
+head == 1 && /^1\.\.[0-9]+$/ { plan = substr($0, 4) + 0; head = 2; next }
+/^(not )?ok [0-9]+ / { got++; line = $0; sub(/ [0-9]+ /, " - ", line); out[++n] = line; next }
+/^#/ { out[++n] = "    " $0; next }
+{ out[++n] = $0 }
+END {
+	if (head == 2 && got == plan) {
+		for (i = 1; i <= n; i++) print out[i]
+		exit
+	}
+	for (i = 1; i <= n; i++) print "#" out[i]
+	printf "not ok - kernel: the in-kernel tests did not finish (%d of %d suites)\n", got, plan
+}'
 rmmod rust_mempool_selftests || echo "not ok - kernel: rmmod rust_mempool_selftests"
