@@ -316,7 +316,17 @@ def add_const_helpers(tree):
                         (ROOT / "bindings/library.h").read_text(), flags=re.M)
     path = tree / "rust/bindings/bindings_helper.h"
     lines = path.read_text().split("\n")
-    last = max(i for i, l in enumerate(lines) if l.startswith("const ") and "RUST_CONST_HELPER_" in l)
+    # After the last constant outside any #if, which some configurations leave out.
+    depth, last = 0, None
+    for i, l in enumerate(lines):
+        if l.startswith("#if"):
+            depth += 1
+        elif l.startswith("#endif"):
+            depth -= 1
+        elif depth == 0 and l.startswith("const ") and "RUST_CONST_HELPER_" in l:
+            last = i
+            while not lines[last].rstrip().endswith(";"):
+                last += 1
     new = [f"const {t} RUST_CONST_HELPER_{n} = {v};" for t, n, v in consts
            if f"RUST_CONST_HELPER_{n} " not in "\n".join(lines)]
     lines[last + 1:last + 1] = new

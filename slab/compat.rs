@@ -16,8 +16,8 @@
 //!   them);
 //! - `rmp_kernel_atomic`: `kernel::sync::atomic` has atomics with the kernel's memory model;
 //! - `rmp_kunit`: set by no probe. The in-tree series sets it for kernels with
-//!   `#[kunit_tests]`, to keep the KUnit suites of `slab/tests.rs` and `mempool/tests.rs`;
-//!   out of tree, `rust_mempool_selftests.ko` runs the tests.
+//!   `#[kunit_tests]`, to keep the KUnit suites of `slab/tests.rs`
+//!   and `mempool/tests.rs`; out of tree, `rust_mempool_selftests.ko` runs the tests.
 //!
 //! 7.3 has all but the last, 6.12 none; kernels in between have what their sources show.
 
