@@ -17,6 +17,9 @@ rmp-cfg-$(call rmp-has,rust/kernel/alloc/kvec.rs,'fn inc_len') += rmp_kvec_inc_l
 
 # kernel::sync::atomic, atomics with the kernel's memory model (6.18).
 rmp-cfg-$(if $(wildcard $(srctree)/rust/kernel/sync/atomic.rs),y) += rmp_kernel_atomic
+# kernel::sync::rcu and kernel::sync::barrier (6.17, 6.18).
+rmp-cfg-$(if $(wildcard $(srctree)/rust/kernel/sync/barrier.rs),y) += rmp_kernel_barrier
+rmp-cfg-$(if $(wildcard $(srctree)/rust/kernel/sync/rcu.rs),y) += rmp_kernel_rcu
 # kernel::alloc::flags has GFP_NOIO and GFP_NOFS (the 7.3 series adds them).
 rmp-cfg-$(call rmp-has,rust/kernel/alloc.rs,'pub const GFP_NOIO') += rmp_gfp_noio
 # pr_*! format through kernel::fmt::Display, which core's Display does not imply.

@@ -15,6 +15,7 @@
 //! - `rmp_gfp_noio`: `kernel::alloc::flags` has `GFP_NOIO` and `GFP_NOFS` (the 7.3 series adds
 //!   them);
 //! - `rmp_kernel_atomic`: `kernel::sync::atomic` has atomics with the kernel's memory model;
+//! - `rmp_kernel_barrier`, `rmp_kernel_rcu`: `kernel::sync::barrier` and `kernel::sync::rcu`;
 //! - `rmp_kunit`: set by no probe. The in-tree series sets it for kernels with
 //!   `#[kunit_tests]`, to keep the KUnit suites of `slab/tests.rs`
 //!   and `mempool/tests.rs`; out of tree, `rust_mempool_selftests.ko` runs the tests.
@@ -244,6 +245,63 @@ impl<T> AtomicPtr<T> {
     pub(crate) fn store_release(&self, p: *mut T) {
         self.0.store(p, core::sync::atomic::Ordering::Release)
     }
+}
+
+/// A full memory barrier between CPUs, `smp_mb()`.
+#[cfg(rmp_kernel_barrier)]
+pub(crate) fn smp_mb() {
+    kernel::sync::barrier::smp_mb(kernel::sync::barrier::Full)
+}
+
+/// A read memory barrier between CPUs, `smp_rmb()`.
+#[cfg(rmp_kernel_barrier)]
+pub(crate) fn smp_rmb() {
+    kernel::sync::barrier::smp_mb(kernel::sync::barrier::Read)
+}
+
+/// A full memory barrier between CPUs, `smp_mb()`, where the kernel crate has none.
+#[cfg(not(rmp_kernel_barrier))]
+pub(crate) fn smp_mb() {
+    // SAFETY: no preconditions.
+    unsafe { crate::bindings::smp_mb() }
+}
+
+/// A read memory barrier between CPUs, `smp_rmb()`, where the kernel crate has none.
+#[cfg(not(rmp_kernel_barrier))]
+pub(crate) fn smp_rmb() {
+    // SAFETY: no preconditions.
+    unsafe { crate::bindings::smp_rmb() }
+}
+
+#[cfg(rmp_kernel_rcu)]
+pub(crate) use kernel::sync::rcu::{read_lock as rcu_read_lock, synchronize_rcu};
+
+/// In an RCU read-side critical section while it lives, as `rcu::Guard` where the kernel
+/// crate has one.
+#[cfg(not(rmp_kernel_rcu))]
+pub(crate) struct RcuGuard(core::marker::PhantomData<*mut ()>);
+
+/// Enters an RCU read-side critical section, left when the guard drops.
+#[cfg(not(rmp_kernel_rcu))]
+pub(crate) fn rcu_read_lock() -> RcuGuard {
+    // SAFETY: no preconditions; the guard, which cannot leave this thread, unlocks it.
+    unsafe { crate::bindings::rcu_read_lock() };
+    RcuGuard(core::marker::PhantomData)
+}
+
+#[cfg(not(rmp_kernel_rcu))]
+impl Drop for RcuGuard {
+    fn drop(&mut self) {
+        // SAFETY: `rcu_read_lock()` made this guard, on this thread.
+        unsafe { crate::bindings::rcu_read_unlock() };
+    }
+}
+
+/// Waits for every RCU read-side critical section in progress to end. May sleep.
+#[cfg(not(rmp_kernel_rcu))]
+pub(crate) fn synchronize_rcu() {
+    // SAFETY: no preconditions; callers may sleep.
+    unsafe { crate::bindings::synchronize_rcu() }
 }
 
 /// The bytes of `name`, without its NUL.

@@ -2,7 +2,7 @@
 
 //! Module-lifetime caches, usable as a [`kernel::alloc::Allocator`] by `Box<T, A>`.
 
-use super::{compat::AtomicPtr, flags, raw, CacheFlags, CacheStats, Stats};
+use super::{compat, compat::AtomicPtr, flags, raw, CacheFlags, CacheStats, Stats};
 use crate::bindings;
 use core::{alloc::Layout, marker::PhantomData, ptr::NonNull};
 use kernel::{
@@ -75,8 +75,7 @@ impl CacheSlot {
 
     /// Allocates an object from NUMA node `node`, or returns null if not registered.
     fn alloc(&self, gfp: bindings::gfp_t, node: c_int) -> *mut c_void {
-        // SAFETY: no preconditions; unlocked below on every path.
-        unsafe { bindings::rcu_read_lock() };
+        let rcu = compat::rcu_read_lock();
         // As `rcu_dereference()`.
         let cache = self.alloc.load_acquire();
         let stats = if cache.is_null() {
@@ -88,17 +87,16 @@ impl CacheSlot {
             stats.reserve(1);
             Some(stats)
         };
-        // SAFETY: locked above.
-        unsafe { bindings::rcu_read_unlock() };
+        drop(rcu);
         let Some(stats) = stats else {
             return core::ptr::null_mut();
         };
         // SAFETY: the object reserved above keeps the registration's drop from destroying the
         // cache and its counters until it is resolved below.
         let obj = unsafe { raw::alloc(cache, stats, gfp, node) };
-        // SAFETY: no preconditions. Resolved: counted in live (or failed), and counted there
-        // before it stops being pending, as `Stats::read_with_pending()` reads pending first.
-        unsafe { bindings::smp_mb() };
+        // Resolved: counted in live (or failed), and counted there before it stops being
+        // pending, as `Stats::read_with_pending()` reads pending first.
+        compat::smp_mb();
         stats.reserve(-1);
         obj
     }
@@ -136,9 +134,9 @@ impl CacheSlot {
             return;
         }
         self.alloc.store_relaxed(core::ptr::null_mut());
-        // SAFETY: no preconditions; it may sleep, as a registration's drop may. Afterwards every
-        // allocation that saw the cache has reserved its object.
-        unsafe { bindings::synchronize_rcu() };
+        // It may sleep, as a registration's drop may. Afterwards every allocation that saw the
+        // cache has reserved its object.
+        compat::synchronize_rcu();
         // SAFETY: nobody allocates from the cache any more; the counters came from
         // `KBox::into_raw` and are given up here, together with the cache.
         if unsafe { raw::destroy(cache, self.stats.load_relaxed(), name) } {

@@ -12,9 +12,8 @@
 //! all the work (the tests), and off by less than [`FOLD_BATCH`] per other CPU otherwise.
 //! Readers report the larger of the peak estimates and the exact live count.
 
-use super::compat::AtomicLong;
+use super::compat::{self, AtomicLong};
 use super::percpu::{read_once, PerCpu};
-use crate::bindings;
 use core::mem::offset_of;
 use kernel::{ffi::c_long, prelude::*};
 
@@ -140,9 +139,8 @@ impl Stats {
     fn fold(&self) {
         let delta = self.cpu.read_long(DELTA);
         self.folded.add_relaxed(delta);
-        // SAFETY: no preconditions. Pairs with `smp_rmb()` in `read()`: added before taken
-        // away.
-        unsafe { bindings::smp_mb() };
+        // Pairs with `smp_rmb()` in `read_with_pending()`: added before taken away.
+        compat::smp_mb();
         self.cpu.add_long(DELTA, -delta);
     }
 
@@ -191,9 +189,8 @@ impl Stats {
             // SAFETY: `for_each_cpu` passes a valid, aligned pointer to one CPU's counters.
             pending += unsafe { read_once(&raw const (*c).pending) };
         });
-        // SAFETY: no preconditions. Pairs with `smp_mb()` of the allocation path: counted live
-        // before not pending.
-        unsafe { bindings::smp_mb() };
+        // Pairs with `smp_mb()` of the allocation path: counted live before not pending.
+        compat::smp_mb();
         let (mut allocs, mut failures, mut live, mut peak) = (0u64, 0u64, 0 as c_long, 0);
         self.cpu.for_each_cpu(|c| {
             // SAFETY: as above, for each field.
@@ -204,9 +201,8 @@ impl Stats {
                 peak = peak.max(read_once(&raw const (*c).peak));
             }
         });
-        // SAFETY: no preconditions. Pairs with `fold()`: a folded delta is seen in one place or
-        // both.
-        unsafe { bindings::smp_rmb() };
+        // Pairs with `fold()`: a folded delta is seen in one place or both.
+        compat::smp_rmb();
         let live = (live + self.folded.load_relaxed()).max(0) as u64;
         let stats = CacheStats {
             allocs,
