@@ -388,7 +388,14 @@ def copy_module(src, kdir, tree, rustfmt, target):
     rust = []
     for f in sorted((ROOT / src).glob("*.rs")):
         target_file = tree / "rust/kernel" / f"{src}.rs" if f.name == "mod.rs" else dst / f.name
-        target_file.write_text(rust_for_kernel_crate(f.read_text(), target))
+        text = f.read_text()
+        if f.name == "compat.rs":
+            # Its documentation is about the out-of-tree probes, which the series resolves.
+            head, _, body = text.partition("\n\n")
+            docs = [l for l in body.split("\n") if l.startswith("//!")]
+            body = "\n".join(body.split("\n")[len(docs):]).lstrip("\n")
+            text = f"{head}\n\n{(INTREE / 'compat-doc.txt').read_text()}\n{body}"
+        target_file.write_text(rust_for_kernel_crate(text, target))
         rust.append(target_file)
     run(rustfmt, "--edition", "2021", "--config-path", str(kdir / ".rustfmt.toml"),
         *map(str, rust), cwd=tree)
