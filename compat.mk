@@ -3,8 +3,8 @@
 # --cfg flags for the kernel crate API of the tree being built against,
 # found by probing its sources for each feature rather than by version, so
 # kernels between 6.12 and 7.3 and vendor backports get what they have.
-# Included by ./Kbuild and by the compile-fail checks; slab/compat.rs is
-# the one Rust file that reads the flags.
+# Included by ./Kbuild and by the compile-fail checks; slab/compat.rs and
+# mempool/compat.rs are the Rust files that read the flags.
 
 rmp-has = $(shell grep -qs -- $(2) $(srctree)/$(1) && echo y)
 

@@ -42,7 +42,7 @@ INTREE = ROOT / "intree"
 
 # What compat.mk finds in each kernel the series is for; 7.3 also has the
 # series' own first patch (GFP_NOIO), and its kernel crate runs the KUnit
-# suites of slab/tests.rs and mempool/tests.rs (rmp_kunit, which nothing sets
+# suites of slab/kunit.rs and mempool/kunit.rs (rmp_kunit, which nothing sets
 # out of tree: #[kunit_tests] is 6.15 and later).
 TARGET_CFGS = {
     "6.12": set(),
@@ -153,6 +153,7 @@ def c_literals(text):
     """`c_str!("..")` becomes `c".."`, and imports of `c_str` go."""
     text = re.sub(r'c_str!\(("(?:[^"\\]|\\.)*")\)', r"c\1", text)
     text = re.sub(r"^(\s*(?:///\s*)?)use kernel::c_str;\n", "", text, flags=re.M)
+    text = re.sub(r"^\s*c_str,\n", "", text, flags=re.M)
     text = re.sub(r"\bc_str, ", "", text)
     text = re.sub(r", c_str\b", "", text)
     return text

@@ -2,7 +2,8 @@
 
 //! Allocation flags that allow sleeping, for allocations that cannot fail.
 
-use crate::{bindings, slab::compat, slab::flags::gfp};
+use super::compat;
+use crate::{bindings, slab::flags::gfp};
 use kernel::alloc::{flags::GFP_KERNEL, Flags};
 
 /// GFP flags that include `__GFP_DIRECT_RECLAIM`, with which `mempool_alloc()` never fails:

@@ -53,11 +53,12 @@
 //! # Ok::<(), Error>(())
 //! ```
 
+mod compat;
 mod flags;
+#[cfg(rmp_kunit)]
+mod kunit;
 mod pool;
 mod raw;
-#[cfg(rmp_kunit)]
-mod tests;
 
 pub use flags::SleepFlags;
 pub use pool::{Mempool, PoolBox, PoolStats, MAX_MIN_NR};

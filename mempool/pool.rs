@@ -248,7 +248,7 @@ impl<'c, T> Mempool<'c, T> {
         // SAFETY: `raw_cache` and `raw_stats` stay valid while the cache is neither dropped nor
         // moved out of `cache`, moving `cache` itself does not move what they point to, and
         // the pool keeps `cache` until `raw` is dropped.
-        let raw = unsafe { RawPool::new(raw_cache, raw_stats, min_nr) }?;
+        let raw = unsafe { RawPool::new(raw_cache, core::ptr::from_ref(raw_stats), min_nr) }?;
         // INVARIANT: `raw` is a new pool over `cache`, owned by nobody else.
         Ok(Self { raw, cache })
     }

@@ -39,7 +39,7 @@ fi
 # The suites' tests, as the sources declare them and as the guest reported
 # them (run.sh nests boot's KUnit document, suite by suite).
 if grep -q 'kunit_tests(rust_kernel_slab)' "$(series_dir)"/000[1-9]*.patch; then
-	want=$(cat "$RMP_ROOT/slab/tests.rs" "$RMP_ROOT/mempool/tests.rs" | grep -c '^ *#\[test\]')
+	want=$(cat "$RMP_ROOT/slab/kunit.rs" "$RMP_ROOT/mempool/kunit.rs" | grep -c '^ *#\[test\]')
 	passed=$(echo "$guest" | grep -cE '^ok - ([0-9.]+/)?intree: kunit: rust_kernel_(slab|mempool): ' || true)
 	failed=$(echo "$guest" | grep -cE '^not ok - ([0-9.]+/)?intree: kunit: rust_kernel_(slab|mempool): ' || true)
 	if [ "$passed" = "$want" ] && [ "$failed" = 0 ]; then

@@ -198,24 +198,18 @@ impl<T> KmemCache<T> {
         self.stats.read()
     }
 
-    /// The C cache and its counters, for pools that allocate from it with the accounting of
-    /// [`raw`]. Both point to memory the cache owns, not into `self`: they stay valid until
-    /// `self` is dropped, wherever it moves.
-    pub(crate) fn as_raw(&self) -> (*mut bindings::kmem_cache, *const Stats) {
-        (self.cache.as_ptr(), &raw const **self.stats)
+    /// The C cache and its counters, for allocations with the accounting of [`raw`]. Both are
+    /// memory the cache owns, not part of `self` (the counters are boxed): a pool may keep
+    /// their addresses, which stay valid until `self` is dropped, wherever it moves.
+    pub(crate) fn as_raw(&self) -> (*mut bindings::kmem_cache, &Stats) {
+        (self.cache.as_ptr(), &self.stats)
     }
 
     /// Allocates uninitialised memory for one `T`, counted in the statistics.
     fn alloc_uninit(&self, flags: Flags) -> Result<NonNull<MaybeUninit<T>>, AllocError> {
+        let (cache, stats) = self.as_raw();
         // SAFETY: the cache is live and `stats` counts it, by the type invariant.
-        let obj = unsafe {
-            raw::alloc(
-                self.cache.as_ptr(),
-                &self.stats,
-                flags::gfp(flags),
-                bindings::NUMA_NO_NODE,
-            )
-        };
+        let obj = unsafe { raw::alloc(cache, stats, flags::gfp(flags), bindings::NUMA_NO_NODE) };
         NonNull::new(obj.cast()).ok_or(AllocError)
     }
 
@@ -226,9 +220,10 @@ impl<T> KmemCache<T> {
     /// `ptr` came from `self.alloc_uninit()`, is not used afterwards, and does not hold a `T`
     /// that still needs dropping.
     pub(crate) unsafe fn free_uninit(&self, ptr: NonNull<T>) {
+        let (cache, stats) = self.as_raw();
         // SAFETY: by the type invariant the cache is live and `stats` counts it; by the safety
         // requirements `ptr` is an object of this cache that nobody uses any more.
-        unsafe { raw::free(self.cache.as_ptr(), &self.stats, ptr.as_ptr().cast()) };
+        unsafe { raw::free(cache, stats, ptr.as_ptr().cast()) };
     }
 
     /// Allocates an object and moves `value` into it. Fails with `ENOMEM`.

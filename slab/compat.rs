@@ -13,16 +13,16 @@
 //! - `rmp_kvec_inc_len`: `Vec::set_len` gave way to `inc_len` and `truncate`;
 //! - `rmp_kernel_fmt`: `pr_*!` format through `kernel::fmt::Display`;
 //! - `rmp_gfp_noio`: `kernel::alloc::flags` has `GFP_NOIO` and `GFP_NOFS` (the 7.3 series adds
-//!   them);
+//!   them), which `mempool/compat.rs` reads;
 //! - `rmp_kernel_atomic`: `kernel::sync::atomic` has atomics with the kernel's memory model;
 //! - `rmp_kernel_barrier`, `rmp_kernel_rcu`: `kernel::sync::barrier` and `kernel::sync::rcu`;
 //! - `rmp_kunit`: set by no probe. The in-tree series sets it for kernels with
-//!   `#[kunit_tests]`, to keep the KUnit suites of `slab/tests.rs`
-//!   and `mempool/tests.rs`; out of tree, `rust_mempool_selftests.ko` runs the tests.
+//!   `#[kunit_tests]`, to keep the KUnit suites of `slab/kunit.rs`
+//!   and `mempool/kunit.rs`; out of tree, `rust_mempool_selftests.ko` runs the tests.
 //!
 //! 7.3 has all but the last, 6.12 none; kernels in between have what their sources show.
 
-use kernel::{alloc::Flags, prelude::*};
+use kernel::prelude::*;
 
 #[cfg(not(rmp_pin_init_crate))]
 pub(crate) use kernel::init::Zeroable;
@@ -127,35 +127,6 @@ macro_rules! loggable {
     };
 }
 pub(crate) use loggable;
-
-/// `GFP_NOIO`: may sleep and reclaim, but not start any I/O.
-#[cfg(rmp_gfp_noio)]
-pub(crate) const GFP_NOIO: Flags = kernel::alloc::flags::GFP_NOIO;
-/// `GFP_NOFS`: may sleep, reclaim and start I/O, but not call into filesystems.
-#[cfg(rmp_gfp_noio)]
-pub(crate) const GFP_NOFS: Flags = kernel::alloc::flags::GFP_NOFS;
-
-/// `GFP_NOIO`, made from its bits where the kernel crate does not have it.
-#[cfg(not(rmp_gfp_noio))]
-pub(crate) const GFP_NOIO: Flags = from_gfp(DIRECT_RECLAIM | KSWAPD_RECLAIM);
-/// `GFP_NOFS`, made from its bits where the kernel crate does not have it.
-#[cfg(not(rmp_gfp_noio))]
-pub(crate) const GFP_NOFS: Flags = from_gfp(DIRECT_RECLAIM | KSWAPD_RECLAIM | IO);
-
-#[cfg(not(rmp_gfp_noio))]
-const DIRECT_RECLAIM: u32 = 1 << crate::bindings::___GFP_DIRECT_RECLAIM_BIT;
-#[cfg(not(rmp_gfp_noio))]
-const KSWAPD_RECLAIM: u32 = 1 << crate::bindings::___GFP_KSWAPD_RECLAIM_BIT;
-#[cfg(not(rmp_gfp_noio))]
-const IO: u32 = 1 << crate::bindings::___GFP_IO_BIT;
-
-/// The `Flags` of a `gfp_t`, which the kernel crate has no constructor for.
-#[cfg(not(rmp_gfp_noio))]
-const fn from_gfp(gfp: u32) -> Flags {
-    // SAFETY: `Flags` is a struct whose only field is a `u32`; `transmute` checks that both
-    // types have the same size, so every `u32` is a `Flags` with those bits.
-    unsafe { core::mem::transmute::<u32, Flags>(gfp) }
-}
 
 /// An atomic `isize`, with the kernel's memory model.
 #[cfg(rmp_kernel_atomic)]

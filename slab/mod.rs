@@ -77,11 +77,11 @@ mod cache;
 pub(crate) mod compat;
 pub(crate) mod flags;
 mod global;
+#[cfg(rmp_kunit)]
+mod kunit;
 pub(crate) mod percpu;
 pub(crate) mod raw;
 mod stats;
-#[cfg(rmp_kunit)]
-mod tests;
 
 pub use bulk::BulkBox;
 pub use cache::{CacheBox, KmemCache};
