@@ -111,13 +111,12 @@ pub(crate) fn kvec_truncate<T>(v: &mut KVec<T>, len: usize) {
     }
 }
 
-/// Makes types that implement [`core::fmt::Display`] printable by `pr_*!` too: where the
-/// kernel's formatting macros take their own `kernel::fmt::Display`, implements it by
-/// forwarding.
+/// Makes types that implement [`core::fmt::Display`] printable by `pr_*!` too: the kernel's
+/// formatting macros take their own `kernel::fmt::Display`, implemented here by forwarding.
+#[cfg(rmp_kernel_fmt)]
 macro_rules! loggable {
     ($($t:ty),+) => {
         $(
-            #[cfg(rmp_kernel_fmt)]
             impl kernel::fmt::Display for $t {
                 fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
                     core::fmt::Display::fmt(self, f)
@@ -125,6 +124,11 @@ macro_rules! loggable {
             }
         )+
     };
+}
+/// Nothing to do where `pr_*!` take [`core::fmt::Display`] itself.
+#[cfg(not(rmp_kernel_fmt))]
+macro_rules! loggable {
+    ($($t:ty),+) => {};
 }
 pub(crate) use loggable;
 
