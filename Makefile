@@ -25,7 +25,7 @@ test:
 	@qemu/harness.sh test "$(KVER)" $(KERNEL)
 
 bench:
-	@qemu/harness.sh bench "$(KVER)" $(RUN_KERNEL)
+	@BENCH_MODE="$(BENCH_MODE)" qemu/harness.sh bench "$(KVER)" $(RUN_KERNEL)
 
 series:
 	@for v in $(or $(KVER),6.12 7.3); do RMP_KVER=$$v qemu/setup.sh && RMP_KVER=$$v qemu/series.sh || exit; done

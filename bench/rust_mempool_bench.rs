@@ -38,50 +38,95 @@ type Obj = [u64; 8];
 
 kmem_cache_allocator!(StaticObj: Obj = c_str!("rmp_bench_static"));
 
-/// Logs one result: nanoseconds per operation, and the ratio to `base` in percent.
-fn report(name: &str, ns: u64, ops: usize, base: u64) {
-    // Checked: objtool on 7.3 does not know the panic a plain division may call as noreturn.
-    let per_op = (ns * 1000).checked_div(ops as u64).unwrap_or(0);
-    let ratio = (ns * 100).checked_div(base).unwrap_or(0);
-    pr_info!(
-        "rmp-bench: {:<34} {:>6}.{:03} ns/op  {:>4}% of C\n",
-        name,
-        per_op / 1000,
-        per_op % 1000,
-        ratio
-    );
+/// A sample must span at least this many steps of the clock for its ratio to be printed.
+const MIN_STEPS: u64 = 1000;
+
+/// The clock's step: the smallest advance of `ktime_get_ns()` between two reads that differ,
+/// over 100 advances. A kernel without a usable clocksource advances in jiffies (4 ms at
+/// `HZ=250`), which no benchmark here could resolve.
+fn clock_step() -> u64 {
+    let (mut step, mut last, mut seen) = (u64::MAX, now(), 0);
+    while seen < 100 {
+        let t = now();
+        if t != last {
+            step = step.min(t - last);
+            (last, seen) = (t, seen + 1);
+        }
+    }
+    step
 }
 
-/// Each benchmark is run this often, interleaved with the others, and its fastest run kept:
-/// emulated time is noisy, and the minimum is what the code itself costs.
+/// Each benchmark runs once to warm up, then this often, interleaved with the others.
 const REPEAT: usize = 7;
 
 /// A benchmark: its name, how many operations one run does, and the run, which returns the
 /// nanoseconds it took.
 type Run<'a> = (&'a str, usize, &'a dyn Fn() -> Result<u64>);
 
-/// Runs `runs` `REPEAT` times each, interleaved, and reports the fastest run of each against
-/// the fastest run of `runs[base]`.
-fn measure(runs: &[Run<'_>], base: usize) -> Result {
-    let mut best = KVec::with_capacity(runs.len(), GFP_KERNEL)?;
-    for _ in runs {
-        best.push(u64::MAX, GFP_KERNEL)?;
+/// The median of `REPEAT` samples and their spread, `(max - min) / median`, in tenths of a
+/// percent.
+fn median_spread(samples: &mut [u64; REPEAT]) -> (u64, u64) {
+    samples.sort_unstable();
+    let median = samples[REPEAT / 2];
+    let spread = ((samples[REPEAT - 1] - samples[0]) * 1000)
+        .checked_div(median)
+        .unwrap_or(0);
+    (median, spread)
+}
+
+/// Logs one result: the median time per operation, the samples' spread, and the ratio of the
+/// medians to `base`'s, in tenths of a percent; no ratio if either sample spans fewer than
+/// `MIN_STEPS` steps of the clock.
+fn report(name: &str, ns: u64, spread: u64, ops: usize, base: u64, step: u64) {
+    // Checked: objtool on 7.3 does not know the panic a plain division may call as noreturn.
+    let per_op = (ns * 1000).checked_div(ops as u64).unwrap_or(0);
+    let (p, s) = (per_op, spread);
+    if ns < MIN_STEPS * step || base < MIN_STEPS * step {
+        pr_info!(
+            "rmp-bench: {:<34} {:>6}.{:03} ns/op  +-{}.{}%  ratio refused: fewer than {} clock steps\n",
+            name, p / 1000, p % 1000, s / 10, s % 10, MIN_STEPS
+        );
+        return;
     }
-    for _ in 0..REPEAT {
+    let ratio = (ns * 1000).checked_div(base).unwrap_or(0);
+    pr_info!(
+        "rmp-bench: {:<34} {:>6}.{:03} ns/op  +-{}.{}%  {:>4}.{}% of C\n",
+        name,
+        p / 1000,
+        p % 1000,
+        s / 10,
+        s % 10,
+        ratio / 10,
+        ratio % 10
+    );
+}
+
+/// Runs each of `runs` once to warm up and then `REPEAT` times, interleaved, and reports the
+/// median of each against the median of `runs[base]`.
+fn measure(runs: &[Run<'_>], base: usize, step: u64) -> Result {
+    let mut samples = KVec::with_capacity(runs.len(), GFP_KERNEL)?;
+    for (_, _, run) in runs {
+        run()?;
+        samples.push([0u64; REPEAT], GFP_KERNEL)?;
+    }
+    for r in 0..REPEAT {
         for (i, (_, _, run)) in runs.iter().enumerate() {
-            let ns = run()?;
-            if ns < best[i] {
-                best[i] = ns;
-            }
+            samples[i][r] = run()?;
         }
     }
+    let mut stats = KVec::with_capacity(runs.len(), GFP_KERNEL)?;
+    for s in samples.iter_mut() {
+        stats.push(median_spread(s), GFP_KERNEL)?;
+    }
     for (i, (name, ops, _)) in runs.iter().enumerate() {
-        report(name, best[i], *ops, best[base]);
+        report(name, stats[i].0, stats[i].1, *ops, stats[base].0, step);
     }
     Ok(())
 }
 
 fn run() -> Result {
+    let step = clock_step();
+    pr_info!("rmp-bench: # clock step: {} ns\n", step);
     let cache = KmemCache::<Obj>::new(c_str!("rmp_bench"), CacheFlags::NONE)?;
     let (raw, _) = cache.as_raw();
     let reg = StaticObj::register(CacheFlags::NONE)?;
@@ -112,6 +157,7 @@ fn run() -> Result {
             }),
         ],
         0,
+        step,
     )?;
 
     // Batches: 64 allocations, then 64 frees.
@@ -147,6 +193,7 @@ fn run() -> Result {
             }),
         ],
         0,
+        step,
     )?;
 
     // Pools, with the cache serving every allocation.
@@ -168,6 +215,7 @@ fn run() -> Result {
             }),
         ],
         0,
+        step,
     )?;
     drop(pool);
     drop(reg);

@@ -15,17 +15,22 @@ image=$kdir/arch/x86/boot/bzImage
 # guest's own document (selftests/run.sh, which nests KUnit's from dmesg)
 # must be the first on the console, where kunit.py's parser starts reading.
 qemu() {
-	local accel=$1 mode=$2 limit=$3 serial=(-serial stdio) input=/dev/null
+	local accel=$1 mode=$2 limit=$3 serial=(-serial stdio) input=/dev/null extra=() append=''
 	# An interactive shell: the terminal is the guest's console, and Ctrl-C
 	# goes to the guest rather than ending QEMU.
 	if [ "$mode" = shell ] && [ -t 0 ]; then
 		serial=(-chardev stdio,id=console,signal=off -serial chardev:console)
 		input=/dev/stdin
 	fi
-	timeout --foreground -k 5 "$limit" qemu-system-x86_64 $accel \
+	if [ "$mode" = bench ]; then
+		# shellcheck disable=SC2206
+		extra=($bench_qemu)
+		append=$bench_append
+	fi
+	timeout --foreground -k 5 "$limit" qemu-system-x86_64 $accel "${extra[@]}" \
 		-m 1G -smp 2,sockets=2 -no-reboot -display none -monitor none "${serial[@]}" \
 		-kernel "$image" -initrd "$initramfs" \
-		-append "console=ttyS0 loglevel=5 slab_nomerge numa=fake=2 oops=panic panic=-1 rmp.mode=$mode rmp.flavour=$flavour" \
+		-append "console=ttyS0 loglevel=5 slab_nomerge numa=fake=2 oops=panic panic=-1 rmp.mode=$mode rmp.flavour=$flavour$append" \
 		<"$input"
 }
 
@@ -52,6 +57,31 @@ kvm) accel_args="-enable-kvm -cpu host" ;;
 # handle_edge_irq, about one boot in sixty, before any module loads.
 *) accel_args="-accel tcg -cpu max,la57=off" ;;
 esac
+
+# make bench's clock. Under TCG the kernel cannot calibrate the TSC (no HPET,
+# and the PIT is emulated), so it keeps jiffies: every result a multiple of
+# 4 ms. So it is told the TSC's rate. In BENCH_MODE=icount (the default)
+# QEMU counts instructions: virtual time is one nanosecond per instruction,
+# which the TSC counts at 1 GHz, so results repeat from run to run. In
+# BENCH_MODE=time the TSC is the host's, read from /proc/cpuinfo; under KVM
+# the guest has kvm-clock and needs neither.
+bench_qemu='' bench_append=''
+if [ "$mode" = bench ]; then
+	case ${BENCH_MODE:-icount}:$accel in
+	icount:*)
+		# Instruction counting is TCG's, on any host.
+		accel_args="-accel tcg -cpu max,la57=off"
+		bench_qemu='-icount shift=0,align=off,sleep=off'
+		bench_append=' tsc_early_khz=1000000 tsc=reliable rmp.bench=icount'
+		;;
+	time:tcg)
+		khz=$(awk -F': ' '/^cpu MHz/ { printf "%d", $2 * 1000; exit }' /proc/cpuinfo)
+		bench_append=" tsc_early_khz=$khz tsc=reliable rmp.bench=time"
+		;;
+	time:*) bench_append=' rmp.bench=time' ;;
+	*) die "BENCH_MODE=$BENCH_MODE: want icount (the default) or time" ;;
+	esac
+fi
 
 case $mode in
 # The guest's KTAP document, at every level of nesting.

@@ -31,6 +31,10 @@ test) kvers=$RMP_KVERS ;;
 *) kvers=6.12 ;;
 esac
 for kver in $kvers; do kver_suite "$kver" >/dev/null; done
+[ "$mode" != bench ] || case ${BENCH_MODE:-icount} in
+icount | time) ;;
+*) die "BENCH_MODE=$BENCH_MODE: want icount (the default) or time" ;;
+esac
 logdir=$RMP_CACHE/logs
 mkdir -p "$logdir"
 guest_rc=0

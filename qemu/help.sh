@@ -22,6 +22,7 @@ Variables
   KVER=6.12 | 7.3 | "6.12 7.3"  kernels (test: both; run, shell, bench: 6.12)
   KERNEL=base debug intree      flavours for test (default per kernel: README)
   RUN_KERNEL=base | debug       flavour for run, shell, bench
+  BENCH_MODE=icount | time      bench: instructions (repeatable) or emulated wall time
   KDIR=/path/to/linux           make module against another configured tree
   RMP_CACHE=dir                 where kernels are cached (~/.cache/rust_mempool)
 

@@ -1,9 +1,14 @@
 #!/bin/sh
 # make bench inside the guest: load the benchmark module, whose init runs
-# every benchmark, and print its results.
+# every benchmark on CPU 0 while the other CPUs idle, and print its results.
 set -e
 dmesg -c >/dev/null
-insmod /modules/rust_mempool_bench.ko
-echo "### rust_mempool benchmarks ($(grep -c '^processor' /proc/cpuinfo) CPUs)"
+mode=$(sed -n 's/.*rmp\.bench=\([a-z]*\).*/\1/p' /proc/cmdline)
+clock=$(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)
+taskset 1 insmod /modules/rust_mempool_bench.ko
+echo "### rust_mempool benchmarks ($(grep -c '^processor' /proc/cpuinfo) CPUs, BENCH_MODE=${mode:-?}, clocksource $clock)"
+case $mode in
+icount) echo "### times are virtual: one nanosecond per instruction executed" ;;
+esac
 dmesg | sed -n 's/^.*rmp-bench: //p'
 rmmod rust_mempool_bench
