@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The C baselines of rust_mempool's benchmarks, on the same caches, and a
- * clock for the Rust loops.
+ * clock for the Rust loops. Every loop writes the whole object it allocates,
+ * as a driver does and as the Rust loops do.
  */
 #include <linux/mempool.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 #include <linux/timekeeping.h>
 
 #include "baseline.h"
@@ -14,40 +16,38 @@ u64 rmp_bench_now_ns(void)
 	return ktime_get_ns();
 }
 
-/*
- * Every loop initialises what it allocates, as a driver does and as the Rust
- * loops do (a 64-byte value).
- */
-static void rmp_bench_fill(void *p, unsigned long v)
+static void rmp_bench_fill(void *p, size_t size, unsigned long v)
 {
-	u64 *words = p;
-	int i;
-
-	for (i = 0; i < 8; i++)
-		words[i] = v;
+	memset(p, (u8)v, size);
 	barrier_data(p);
 }
 
-/* kmem_cache_alloc() then kmem_cache_free(), @n times: what a C driver pays. */
-u64 rmp_bench_c_alloc_free(struct kmem_cache *s, unsigned long n)
+/*
+ * kmem_cache_alloc() with @gfp then kmem_cache_free(), @n times, writing
+ * @size bytes (none with __GFP_ZERO, which wrote them): what a C driver pays.
+ */
+u64 rmp_bench_c_alloc_free(struct kmem_cache *s, unsigned long n, size_t size,
+			   gfp_t gfp)
 {
 	u64 start = ktime_get_ns();
 	unsigned long i;
 
 	for (i = 0; i < n; i++) {
-		void *p = kmem_cache_alloc(s, GFP_KERNEL);
+		void *p = kmem_cache_alloc(s, gfp);
 
 		if (!p)
 			return 0;
-		rmp_bench_fill(p, i);
+		if (!(gfp & __GFP_ZERO))
+			rmp_bench_fill(p, size, i);
+		barrier_data(p);
 		kmem_cache_free(s, p);
 	}
 	return ktime_get_ns() - start;
 }
 
-/* @batch allocations, then @batch frees, @rounds times. */
+/* @batch allocations one by one, then @batch frees, @rounds times. */
 u64 rmp_bench_c_batch(struct kmem_cache *s, unsigned long rounds,
-		      unsigned int batch, void **buf)
+		      unsigned int batch, size_t size, void **buf)
 {
 	u64 start = ktime_get_ns();
 	unsigned long r;
@@ -58,7 +58,7 @@ u64 rmp_bench_c_batch(struct kmem_cache *s, unsigned long rounds,
 			buf[i] = kmem_cache_alloc(s, GFP_KERNEL);
 			if (!buf[i])
 				return 0;
-			rmp_bench_fill(buf[i], r + i);
+			rmp_bench_fill(buf[i], size, r + i);
 		}
 		for (i = 0; i < batch; i++)
 			kmem_cache_free(s, buf[i]);
@@ -66,8 +66,26 @@ u64 rmp_bench_c_batch(struct kmem_cache *s, unsigned long rounds,
 	return ktime_get_ns() - start;
 }
 
+/* kmem_cache_alloc_bulk() of @batch, then kmem_cache_free_bulk(), @rounds times. */
+u64 rmp_bench_c_bulk(struct kmem_cache *s, unsigned long rounds,
+		     unsigned int batch, size_t size, void **buf)
+{
+	u64 start = ktime_get_ns();
+	unsigned long r;
+	unsigned int i;
+
+	for (r = 0; r < rounds; r++) {
+		if (!kmem_cache_alloc_bulk(s, GFP_KERNEL, batch, buf))
+			return 0;
+		for (i = 0; i < batch; i++)
+			rmp_bench_fill(buf[i], size, r + i);
+		kmem_cache_free_bulk(s, batch, buf);
+	}
+	return ktime_get_ns() - start;
+}
+
 /* A stock slab mempool (mempool_create_slab_pool()), the C counterpart of Mempool. */
-u64 rmp_bench_c_mempool(struct kmem_cache *s, unsigned long n)
+u64 rmp_bench_c_mempool(struct kmem_cache *s, unsigned long n, size_t size)
 {
 	mempool_t *pool = mempool_create_slab_pool(16, s);
 	unsigned long i;
@@ -79,7 +97,7 @@ u64 rmp_bench_c_mempool(struct kmem_cache *s, unsigned long n)
 	for (i = 0; i < n; i++) {
 		void *p = mempool_alloc(pool, GFP_KERNEL);
 
-		rmp_bench_fill(p, i);
+		rmp_bench_fill(p, size, i);
 		mempool_free(p, pool);
 	}
 	start = ktime_get_ns() - start;

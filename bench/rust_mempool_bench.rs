@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 
 //! Benchmarks of rust_mempool against C on the same caches: what the safe API and its
-//! counters cost per allocation. `make bench` loads this module in the guest; its init
-//! runs every benchmark and logs one `rmp-bench:` line per result.
+//! counters cost per allocation, at 32, 256 and 1024-byte objects. `make bench` loads this
+//! module in the guest; its init runs every benchmark and logs one `rmp-bench:` line per
+//! result, and a last line that counts the targets met and missed.
 //!
-//! Under QEMU's TCG the nanoseconds are emulated time; the ratio to the C baseline, run
-//! the same way on the same cache, is what to read.
+//! Times are those of `ktime_get_ns()`: under `BENCH_MODE=icount` virtual nanoseconds, one
+//! per instruction, which repeat from run to run.
 
 use kernel::{alloc::Box, c_str, prelude::*};
 
@@ -15,6 +16,7 @@ pub mod mempool;
 #[path = "../slab/mod.rs"]
 pub mod slab;
 
+use core::cell::Cell;
 use mempool::{Mempool, SleepFlags};
 use slab::{CacheFlags, KmemCache, StaticCache};
 
@@ -29,14 +31,6 @@ fn now() -> u64 {
     // SAFETY: no preconditions.
     unsafe { bindings::rmp_bench_now_ns() }
 }
-
-const N: usize = 100_000;
-const ROUNDS: usize = 1_500;
-const BATCH: usize = 64;
-
-type Obj = [u64; 8];
-
-kmem_cache_allocator!(StaticObj: Obj = c_str!("rmp_bench_static"));
 
 /// A sample must span at least this many steps of the clock for its ratio to be printed.
 const MIN_STEPS: u64 = 1000;
@@ -59,9 +53,9 @@ fn clock_step() -> u64 {
 /// Each benchmark runs once to warm up, then this often, interleaved with the others.
 const REPEAT: usize = 7;
 
-/// A benchmark: its name, how many operations one run does, and the run, which returns the
-/// nanoseconds it took.
-type Run<'a> = (&'a str, usize, &'a dyn Fn() -> Result<u64>);
+/// A benchmark: its name, how many operations one run does, the run (which returns the
+/// nanoseconds it took), and its target, if any.
+type Run<'a> = (&'a str, usize, &'a dyn Fn() -> Result<u64>, &'a [Target]);
 
 /// The median of `REPEAT` samples and their spread, `(max - min) / median`, in tenths of a
 /// percent.
@@ -74,155 +68,386 @@ fn median_spread(samples: &mut [u64; REPEAT]) -> (u64, u64) {
     (median, spread)
 }
 
+/// A goal for a row: its median per operation at most `per_mille` thousandths of row `of`'s.
+#[derive(Clone, Copy)]
+struct Target {
+    per_mille: u64,
+    of: usize,
+}
+
+/// What the targets came to: met, missed.
+struct Tally {
+    met: Cell<u32>,
+    missed: Cell<u32>,
+}
+
+/// One row's result, for `report`.
+struct Row<'a> {
+    name: &'a str,
+    size: usize,
+    ns: u64,
+    spread: u64,
+    ops: usize,
+}
+
 /// Logs one result: the median time per operation, the samples' spread, and the ratio of the
-/// medians to `base`'s, in tenths of a percent; no ratio if either sample spans fewer than
-/// `MIN_STEPS` steps of the clock.
-fn report(name: &str, ns: u64, spread: u64, ops: usize, base: u64, step: u64) {
+/// medians per operation to `base`'s, in tenths of a percent, then whether each target was met
+/// against the row it names (in `rows`); no ratio and every target missed if a sample spans
+/// fewer than `MIN_STEPS` steps of the clock.
+fn report(row: &Row<'_>, rows: &[Row<'_>], targets: &[Target], step: u64, tally: &Tally) {
+    let base = &rows[0];
     // Checked: objtool on 7.3 does not know the panic a plain division may call as noreturn.
-    let per_op = (ns * 1000).checked_div(ops as u64).unwrap_or(0);
-    let (p, s) = (per_op, spread);
-    if ns < MIN_STEPS * step || base < MIN_STEPS * step {
+    let per_op = |r: &Row<'_>| (r.ns * 1000).checked_div(r.ops as u64).unwrap_or(0);
+    let (p, s) = (per_op(row), row.spread);
+    let short = |r: &Row<'_>| r.ns < MIN_STEPS * step;
+    let others = || {
+        targets
+            .iter()
+            .filter_map(|t| rows.get(t.of).map(|of| (t, of)))
+    };
+    if short(row) || short(base) || others().any(|(_, of)| short(of)) {
         pr_info!(
-            "rmp-bench: {:<34} {:>6}.{:03} ns/op  +-{}.{}%  ratio refused: fewer than {} clock steps\n",
-            name, p / 1000, p % 1000, s / 10, s % 10, MIN_STEPS
+            "rmp-bench: {:<36} {:>5} {:>6}.{:03} ns/op  +-{}.{}%  no ratio: fewer than {} clock steps\n",
+            row.name, row.size, p / 1000, p % 1000, s / 10, s % 10, MIN_STEPS
         );
+        tally.missed.set(tally.missed.get() + targets.len() as u32);
         return;
     }
-    let ratio = (ns * 1000).checked_div(base).unwrap_or(0);
+    let ratio = (p * 1000).checked_div(per_op(base)).unwrap_or(0);
+    let mut goal = KVec::<u8>::new();
+    for (t, of) in others() {
+        let met = p * 1000 <= t.per_mille * per_op(of);
+        let cell = if met { &tally.met } else { &tally.missed };
+        cell.set(cell.get() + 1);
+        let _ = core::fmt::write(
+            &mut KVecWriter(&mut goal),
+            format_args!(
+                "  target <= {}.{:02}x {}: {}",
+                t.per_mille / 1000,
+                (t.per_mille % 1000) / 10,
+                of.name,
+                if met { "met" } else { "missed" }
+            ),
+        );
+    }
     pr_info!(
-        "rmp-bench: {:<34} {:>6}.{:03} ns/op  +-{}.{}%  {:>4}.{}% of C\n",
-        name,
+        "rmp-bench: {:<36} {:>5} {:>6}.{:03} ns/op  +-{}.{}%  {:>4}.{}% of C{}\n",
+        row.name,
+        row.size,
         p / 1000,
         p % 1000,
         s / 10,
         s % 10,
         ratio / 10,
-        ratio % 10
+        ratio % 10,
+        core::str::from_utf8(&goal).unwrap_or("")
     );
 }
 
-/// Runs each of `runs` once to warm up and then `REPEAT` times, interleaved, and reports the
-/// median of each against the median of `runs[base]`.
-fn measure(runs: &[Run<'_>], base: usize, step: u64) -> Result {
+/// A `core::fmt::Write` into a `KVec`, for the target column.
+struct KVecWriter<'a>(&'a mut KVec<u8>);
+
+impl core::fmt::Write for KVecWriter<'_> {
+    fn write_str(&mut self, s: &str) -> core::fmt::Result {
+        self.0
+            .extend_from_slice(s.as_bytes(), GFP_KERNEL)
+            .map_err(|_| core::fmt::Error)
+    }
+}
+
+/// Runs each of `runs` (objects of `size` bytes) once to warm up and then `REPEAT` times,
+/// interleaved, and reports the median of each against that of `runs[0]`, the C row.
+fn measure(runs: &[Run<'_>], size: usize, step: u64, tally: &Tally) -> Result {
     let mut samples = KVec::with_capacity(runs.len(), GFP_KERNEL)?;
-    for (_, _, run) in runs {
+    for (_, _, run, _) in runs {
         run()?;
         samples.push([0u64; REPEAT], GFP_KERNEL)?;
     }
     for r in 0..REPEAT {
-        for (i, (_, _, run)) in runs.iter().enumerate() {
+        for (i, (_, _, run, _)) in runs.iter().enumerate() {
             samples[i][r] = run()?;
         }
     }
-    let mut stats = KVec::with_capacity(runs.len(), GFP_KERNEL)?;
-    for s in samples.iter_mut() {
-        stats.push(median_spread(s), GFP_KERNEL)?;
+    let mut rows = KVec::with_capacity(runs.len(), GFP_KERNEL)?;
+    for (s, (name, ops, _, _)) in samples.iter_mut().zip(runs.iter()) {
+        let (ns, spread) = median_spread(s);
+        rows.push(
+            Row {
+                name,
+                size,
+                ns,
+                spread,
+                ops: *ops,
+            },
+            GFP_KERNEL,
+        )?;
     }
-    for (i, (name, ops, _)) in runs.iter().enumerate() {
-        report(name, stats[i].0, stats[i].1, *ops, stats[base].0, step);
+    for (row, (_, _, _, targets)) in rows.iter().zip(runs.iter()) {
+        report(row, &rows, targets, step, tally);
     }
+    Ok(())
+}
+
+/// Operations per sample of the single-object rows, and rounds per sample of the batches.
+const N: usize = 20_000;
+const ROUNDS: usize = 400;
+
+/// An object of `S` bytes, written whole when allocated.
+#[derive(Clone, Copy)]
+#[repr(C, align(8))]
+struct Obj<const S: usize>([u8; S]);
+
+impl<const S: usize> Obj<S> {
+    fn new(v: usize) -> Self {
+        Self([v as u8; S])
+    }
+}
+
+// SAFETY: `Obj` is bytes, for which all zeroes is a valid value.
+unsafe impl<const S: usize> slab::compat::Zeroable for Obj<S> {}
+
+kmem_cache_allocator!(Static32: Obj<32> = c_str!("rmp_bench_static32"));
+kmem_cache_allocator!(Static256: Obj<256> = c_str!("rmp_bench_static256"));
+kmem_cache_allocator!(Static1024: Obj<1024> = c_str!("rmp_bench_static1024"));
+
+/// A target of the performance issue: at most `per_mille` thousandths of row `of`.
+const fn target(per_mille: u64, of: usize) -> Target {
+    Target { per_mille, of }
+}
+
+/// Bulk allocation: at most 1.05 times C's bulk, and, for 64, at most half of one by one.
+const BULK16: &[Target] = &[target(1050, 0)];
+const BULK64: &[Target] = &[target(1050, 0), target(500, 2)];
+
+/// Every row at objects of `S` bytes; `A` is the module-lifetime cache of `Obj<S>`.
+fn rows<const S: usize, A>(name: &'static CStr, step: u64, tally: &Tally) -> Result
+where
+    A: StaticCache<Object = Obj<S>> + kernel::alloc::Allocator,
+{
+    let cache = KmemCache::<Obj<S>>::new(name, CacheFlags::NONE)?;
+    let (raw, _) = cache.as_raw();
+    let reg = A::register(CacheFlags::NONE)?;
+    let gfp = slab::flags::gfp;
+
+    // One object at a time: C, the Rust cache (with its counters; they cannot be turned off
+    // yet), the module-lifetime cache, and what a driver writes without a cache.
+    measure(
+        &[
+            (
+                "C kmem_cache_alloc+free",
+                N,
+                &|| {
+                    // SAFETY: `raw` is a live cache of `S`-byte objects for as long as `cache`.
+                    Ok(unsafe { bindings::rmp_bench_c_alloc_free(raw, N, S, gfp(GFP_KERNEL)) })
+                },
+                &[],
+            ),
+            (
+                "Rust KmemCache::alloc+drop",
+                N,
+                &|| {
+                    let start = now();
+                    for i in 0..N {
+                        drop(core::hint::black_box(cache.alloc(Obj::new(i), GFP_KERNEL)?));
+                    }
+                    Ok(now() - start)
+                },
+                &[target(1050, 0)],
+            ),
+            (
+                "Rust Box<T, StaticCache>::new+drop",
+                N,
+                &|| {
+                    let start = now();
+                    for i in 0..N {
+                        drop(core::hint::black_box(Box::<Obj<S>, A>::new(
+                            Obj::new(i),
+                            GFP_KERNEL,
+                        )?));
+                    }
+                    Ok(now() - start)
+                },
+                &[target(1030, 1)],
+            ),
+            (
+                "KBox::new+drop (kmalloc)",
+                N,
+                &|| {
+                    let start = now();
+                    for i in 0..N {
+                        drop(core::hint::black_box(KBox::new(
+                            Obj::<S>::new(i),
+                            GFP_KERNEL,
+                        )?));
+                    }
+                    Ok(now() - start)
+                },
+                &[],
+            ),
+        ],
+        S,
+        step,
+        tally,
+    )?;
+
+    // Zeroed objects: C's __GFP_ZERO against alloc_zeroed().
+    measure(
+        &[
+            (
+                "C kmem_cache_alloc(__GFP_ZERO)+free",
+                N,
+                &|| {
+                    // SAFETY: as above.
+                    Ok(unsafe {
+                        bindings::rmp_bench_c_alloc_free(raw, N, S, gfp(GFP_KERNEL | __GFP_ZERO))
+                    })
+                },
+                &[],
+            ),
+            (
+                "Rust KmemCache::alloc_zeroed+drop",
+                N,
+                &|| {
+                    let start = now();
+                    for _ in 0..N {
+                        drop(core::hint::black_box(cache.alloc_zeroed(GFP_KERNEL)?));
+                    }
+                    Ok(now() - start)
+                },
+                &[target(1050, 0)],
+            ),
+        ],
+        S,
+        step,
+        tally,
+    )?;
+
+    // Batches of 16 and of 64: C bulk, Rust bulk, and Rust one by one.
+    let mut buf = KVec::<*mut kernel::ffi::c_void>::with_capacity(64, GFP_KERNEL)?;
+    let buf = buf.as_mut_ptr();
+    for batch in [16usize, 64] {
+        let ops = ROUNDS * batch;
+        measure(
+            &[
+                (
+                    "C kmem_cache_alloc_bulk+free_bulk",
+                    ops,
+                    &|| {
+                        // SAFETY: `raw` is live; `buf` has room for 64 pointers.
+                        Ok(
+                            unsafe {
+                                bindings::rmp_bench_c_bulk(raw, ROUNDS, batch as u32, S, buf)
+                            },
+                        )
+                    },
+                    &[],
+                ),
+                (
+                    if batch == 16 {
+                        "Rust alloc_bulk(16)+drop"
+                    } else {
+                        "Rust alloc_bulk(64)+drop"
+                    },
+                    ops,
+                    &|| {
+                        let start = now();
+                        for r in 0..ROUNDS {
+                            let objs = cache.alloc_bulk(batch, GFP_KERNEL, |i| Obj::new(r + i))?;
+                            drop(core::hint::black_box(objs));
+                        }
+                        Ok(now() - start)
+                    },
+                    if batch == 64 { BULK64 } else { BULK16 },
+                ),
+                (
+                    if batch == 16 {
+                        "Rust 16 CacheBox one by one"
+                    } else {
+                        "Rust 64 CacheBox one by one"
+                    },
+                    ops,
+                    &|| {
+                        let mut held: [Option<slab::CacheBox<'_, Obj<S>>>; 64] =
+                            [const { None }; 64];
+                        let start = now();
+                        for r in 0..ROUNDS {
+                            for (i, slot) in held.iter_mut().take(batch).enumerate() {
+                                *slot = Some(cache.alloc(Obj::new(r + i), GFP_KERNEL)?);
+                            }
+                            for slot in held.iter_mut().take(batch) {
+                                drop(slot.take());
+                            }
+                        }
+                        Ok(now() - start)
+                    },
+                    &[],
+                ),
+            ],
+            S,
+            step,
+            tally,
+        )?;
+    }
+
+    // Pools with the cache serving every allocation: the fast path.
+    let pool = Mempool::new(&cache, 16)?;
+    measure(
+        &[
+            (
+                "C mempool_alloc+free (slab pool)",
+                N,
+                &|| {
+                    // SAFETY: `raw` is live; the C pool is destroyed before the call returns.
+                    Ok(unsafe { bindings::rmp_bench_c_mempool(raw, N, S) })
+                },
+                &[],
+            ),
+            (
+                "Rust Mempool::alloc+drop",
+                N,
+                &|| {
+                    let start = now();
+                    for i in 0..N {
+                        drop(core::hint::black_box(
+                            pool.alloc(Obj::new(i), SleepFlags::KERNEL),
+                        ));
+                    }
+                    Ok(now() - start)
+                },
+                &[target(1050, 0)],
+            ),
+        ],
+        S,
+        step,
+        tally,
+    )?;
+    drop(pool);
+    drop(reg);
     Ok(())
 }
 
 fn run() -> Result {
     let step = clock_step();
     pr_info!("rmp-bench: # clock step: {} ns\n", step);
-    let cache = KmemCache::<Obj>::new(c_str!("rmp_bench"), CacheFlags::NONE)?;
-    let (raw, _) = cache.as_raw();
-    let reg = StaticObj::register(CacheFlags::NONE)?;
-
-    // Single allocations, freed at once.
-    measure(
-        &[
-            ("C kmem_cache_alloc+free", N, &|| {
-                // SAFETY: `raw` is a live cache for as long as `cache`.
-                Ok(unsafe { bindings::rmp_bench_c_alloc_free(raw, N) })
-            }),
-            ("Rust KmemCache::alloc+drop", N, &|| {
-                let start = now();
-                for i in 0..N {
-                    drop(core::hint::black_box(
-                        cache.alloc([i as u64; 8], GFP_KERNEL)?,
-                    ));
-                }
-                Ok(now() - start)
-            }),
-            ("Rust Box<T, StaticCache>::new+drop", N, &|| {
-                let start = now();
-                for i in 0..N {
-                    let b = Box::<Obj, StaticObj>::new([i as u64; 8], GFP_KERNEL)?;
-                    drop(core::hint::black_box(b));
-                }
-                Ok(now() - start)
-            }),
-        ],
-        0,
-        step,
-    )?;
-
-    // Batches: 64 allocations, then 64 frees.
-    let mut buf = KVec::<*mut kernel::ffi::c_void>::with_capacity(BATCH, GFP_KERNEL)?;
-    let buf = buf.as_mut_ptr();
-    let ops = ROUNDS * BATCH;
-    measure(
-        &[
-            ("C batch of 64 alloc, 64 free", ops, &|| {
-                // SAFETY: `raw` is live; `buf` has room for `BATCH` pointers.
-                Ok(unsafe { bindings::rmp_bench_c_batch(raw, ROUNDS, BATCH as u32, buf) })
-            }),
-            ("Rust batch of 64 CacheBox", ops, &|| {
-                let mut held: [Option<slab::CacheBox<'_, Obj>>; BATCH] = [const { None }; BATCH];
-                let start = now();
-                for r in 0..ROUNDS {
-                    for (i, slot) in held.iter_mut().enumerate() {
-                        *slot = Some(cache.alloc([(r + i) as u64; 8], GFP_KERNEL)?);
-                    }
-                    for slot in held.iter_mut() {
-                        drop(slot.take());
-                    }
-                }
-                Ok(now() - start)
-            }),
-            ("Rust alloc_bulk(64) + drop", ops, &|| {
-                let start = now();
-                for r in 0..ROUNDS {
-                    let objs = cache.alloc_bulk(BATCH, GFP_KERNEL, |i| [(r + i) as u64; 8])?;
-                    drop(core::hint::black_box(objs));
-                }
-                Ok(now() - start)
-            }),
-        ],
-        0,
-        step,
-    )?;
-
-    // Pools, with the cache serving every allocation.
-    let pool = Mempool::new(&cache, 16)?;
-    measure(
-        &[
-            ("C mempool_alloc+free (slab pool)", N, &|| {
-                // SAFETY: `raw` is live; the C pool is destroyed before the call returns.
-                Ok(unsafe { bindings::rmp_bench_c_mempool(raw, N) })
-            }),
-            ("Rust Mempool::alloc+drop", N, &|| {
-                let start = now();
-                for i in 0..N {
-                    drop(core::hint::black_box(
-                        pool.alloc([i as u64; 8], SleepFlags::KERNEL),
-                    ));
-                }
-                Ok(now() - start)
-            }),
-        ],
-        0,
-        step,
-    )?;
-    drop(pool);
-    drop(reg);
-
     pr_info!(
-        "rmp-bench: # counters after the runs: {:?}\n",
-        cache.stats()
+        "rmp-bench: # {:<34} {:>5} {:>13}  {:>6}  {:>9}\n",
+        "row",
+        "bytes",
+        "per operation",
+        "spread",
+        "ratio"
+    );
+    let tally = Tally {
+        met: Cell::new(0),
+        missed: Cell::new(0),
+    };
+    rows::<32, Static32>(c_str!("rmp_bench32"), step, &tally)?;
+    rows::<256, Static256>(c_str!("rmp_bench256"), step, &tally)?;
+    rows::<1024, Static1024>(c_str!("rmp_bench1024"), step, &tally)?;
+    pr_info!(
+        "rmp-bench: targets: {} met, {} missed\n",
+        tally.met.get(),
+        tally.missed.get()
     );
     Ok(())
 }

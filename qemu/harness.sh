@@ -222,6 +222,12 @@ for RMP_KVER in $kvers; do
 				grep -E '^not ok - .*: (kernel reported|guest did not finish)' || true)
 			[ -z "$result" ] || echo "$result" >&2
 			step "serial log: $log"
+			if [ "$mode" = bench ]; then
+				csv=$RMP_ROOT/out/bench/bench-$RMP_KVER-$flavour-${BENCH_MODE:-icount}-$(date +%Y%m%d-%H%M%S).csv
+				mkdir -p "$(dirname "$csv")"
+				python3 "$RMP_ROOT/qemu/bench-csv.py" "$log" >"$csv"
+				step "bench: $(($(wc -l <"$csv") - 1)) rows in $csv"
+			fi
 			rc=$(sed -n 's/^RMP-DONE rc=\([0-9]*\)$/\1/p' "$log" | tail -n 1)
 			if [ -n "$result" ] || [ -z "$rc" ]; then
 				kfailed=1
