@@ -8,9 +8,8 @@ Targets (as root on Debian 12; each installs what it lacks)     cold     cached
   make run        build, boot, load the module, show its stats   ~7 min   ~30 s
   make shell      the same, then a shell in the guest            ~7 min   ~20 s
                   (commands on stdin: runs them, exits with the last status)
-  make test       every test on both kernels, one summary line  ~30 min   ~6 min
-                  per kernel, the time of each phase
-  make bench      the library against C on the same caches       ~7 min   ~30 s
+  make test       every test on both kernels, summary per kernel ~35 min  ~9 min
+  make bench      the library against C on the same caches       ~7 min   ~45 s
   make series     the in-tree patch series into out/series/KVER/ ~2 min   ~10 s
   make module     the modules against KDIR (or the base kernel)  ~7 min   ~15 s
   make cache      what is cached (kernels, sources, tools), sizes
@@ -26,6 +25,5 @@ Variables
   KDIR=/path/to/linux           make module against another configured tree
   RMP_CACHE=dir                 where kernels are cached (~/.cache/rust_mempool)
 
-Cold: from a fresh machine, packages and kernel builds included; with KVER=7.3
-or both kernels, run, shell and bench take about 6 minutes more per kernel.
+Cold: packages and kernel builds included; KVER=7.3 adds about 6 minutes.
 HELP
