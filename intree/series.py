@@ -387,7 +387,14 @@ def copy_module(src, kdir, tree, rustfmt, target):
     dst = tree / "rust/kernel" / src
     dst.mkdir(parents=True, exist_ok=True)
     rust = []
+    # Only the files the target's mod.rs declares: a module whose cfg the target does not
+    # have (the KUnit suites on 6.12) stays out of its series.
+    declared = set(re.findall(r"^\s*(?:pub(?:\([\w ]+\))? )?mod (\w+);",
+                              resolve_cfgs((ROOT / src / "mod.rs").read_text(), TARGET_CFGS[target]),
+                              flags=re.M))
     for f in sorted((ROOT / src).glob("*.rs")):
+        if f.name != "mod.rs" and f.stem not in declared:
+            continue
         target_file = tree / "rust/kernel" / f"{src}.rs" if f.name == "mod.rs" else dst / f.name
         text = f.read_text()
         if f.name == "compat.rs":
