@@ -8,7 +8,7 @@ Targets (as root on Debian 12; each installs what it lacks)     cold     cached
   make run        build, boot, load the module, show its stats   ~7 min   ~30 s
   make shell      the same, then a shell in the guest            ~7 min   ~20 s
                   (commands on stdin: runs them, exits with the last status)
-  make test       every test on both kernels, summary per kernel ~35 min  ~9 min
+  make test       every test on both kernels, summary per kernel ~35 min ~12 min
   make bench      the library against C on the same caches       ~7 min   ~45 s
   make series     the in-tree patch series into out/series/KVER/ ~2 min   ~10 s
   make module     the modules against KDIR (or the base kernel)  ~7 min   ~15 s
