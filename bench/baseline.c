@@ -4,11 +4,13 @@
  * clock for the Rust loops. Every loop writes the whole object it allocates,
  * as a driver does and as the Rust loops do.
  */
+#include <linux/cpumask.h>
 #include <linux/mempool.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/timekeeping.h>
 
+#include "../selftests/kernel/threads.h"
 #include "baseline.h"
 
 u64 rmp_bench_now_ns(void)
@@ -103,4 +105,50 @@ u64 rmp_bench_c_mempool(struct kmem_cache *s, unsigned long n, size_t size)
 	start = ktime_get_ns() - start;
 	mempool_destroy(pool);
 	return start;
+}
+
+/* What each thread of rmp_bench_c_all_cpus() allocates from, and how often. */
+struct rmp_bench_job {
+	struct kmem_cache *s;
+	unsigned long n;
+	size_t size;
+};
+
+static int rmp_bench_c_thread(void *data, unsigned int idx)
+{
+	struct rmp_bench_job *job = data;
+
+	return rmp_bench_c_alloc_free(job->s, job->n, job->size, GFP_KERNEL) ? 0 : -ENOMEM;
+}
+
+/* kmem_cache_alloc()+free @n times on each online CPU at once, until all are done. */
+u64 rmp_bench_c_all_cpus(struct kmem_cache *s, unsigned long n, size_t size)
+{
+	struct rmp_bench_job job = { .s = s, .n = n, .size = size };
+	u64 start = ktime_get_ns();
+
+	if (rmp_run_threads(rmp_bench_c_thread, &job, num_online_cpus()))
+		return 0;
+	return ktime_get_ns() - start;
+}
+
+/* A stock slab mempool over @s, for the reserve path: made before @s fails. */
+mempool_t *rmp_bench_c_pool_create(struct kmem_cache *s)
+{
+	return mempool_create_slab_pool(16, s);
+}
+
+/* mempool_alloc()+free @n times on @pool. */
+u64 rmp_bench_c_pool_run(mempool_t *pool, unsigned long n, size_t size)
+{
+	u64 start = ktime_get_ns();
+	unsigned long i;
+
+	for (i = 0; i < n; i++) {
+		void *p = mempool_alloc(pool, GFP_KERNEL);
+
+		rmp_bench_fill(p, size, i);
+		mempool_free(p, pool);
+	}
+	return ktime_get_ns() - start;
 }

@@ -4,4 +4,6 @@
  * baselines. Kbuild runs bindgen over it into bindings_generated.rs.
  */
 #include "../bindings/library.h"
+#include "../selftests/kernel/failslab.h"
+#include "../selftests/kernel/threads.h"
 #include "baseline.h"

@@ -107,7 +107,7 @@ fn report(row: &Row<'_>, rows: &[Row<'_>], targets: &[Target], step: u64, tally:
     };
     if short(row) || short(base) || others().any(|(_, of)| short(of)) {
         pr_info!(
-            "rmp-bench: {:<36} {:>5} {:>6}.{:03} ns/op  +-{}.{}%  no ratio: fewer than {} clock steps\n",
+            "rmp-bench: {:<38} {:>5} {:>6}.{:03} ns/op  +-{}.{}%  no ratio: fewer than {} clock steps\n",
             row.name, row.size, p / 1000, p % 1000, s / 10, s % 10, MIN_STEPS
         );
         tally.missed.set(tally.missed.get() + targets.len() as u32);
@@ -131,7 +131,7 @@ fn report(row: &Row<'_>, rows: &[Row<'_>], targets: &[Target], step: u64, tally:
         );
     }
     pr_info!(
-        "rmp-bench: {:<36} {:>5} {:>6}.{:03} ns/op  +-{}.{}%  {:>4}.{}% of C{}\n",
+        "rmp-bench: {:<38} {:>5} {:>6}.{:03} ns/op  +-{}.{}%  {:>4}.{}% of C{}\n",
         row.name,
         row.size,
         p / 1000,
@@ -422,15 +422,171 @@ where
         tally,
     )?;
     drop(pool);
+
+    // Every online CPU allocating and freeing at once, N each, until all are done.
+    // SAFETY: no preconditions.
+    let cpus = unsafe { bindings::rmp_num_online_cpus() } as usize;
+    let job = Job {
+        cache: &cache,
+        n: N,
+    };
+    measure(
+        &[
+            (
+                "C kmem_cache_alloc+free, every CPU",
+                N * cpus,
+                &|| {
+                    // SAFETY: `raw` is live for as long as `cache`.
+                    Ok(unsafe { bindings::rmp_bench_c_all_cpus(raw, N, S) })
+                },
+                &[],
+            ),
+            (
+                "Rust KmemCache::alloc+drop, every CPU",
+                N * cpus,
+                &|| all_cpus(cache_thread::<S>, &job),
+                &[target(1100, 0)],
+            ),
+            (
+                "Rust Box<T, StaticCache>, every CPU",
+                N * cpus,
+                &|| all_cpus(box_thread::<S, A>, &job),
+                &[],
+            ),
+        ],
+        S,
+        step,
+        tally,
+    )?;
     drop(reg);
-    Ok(())
+
+    // The reserve path: pools made while the cache serves, then the cache failing every
+    // allocation (failslab, armed by the guest's bench.sh), so each allocation takes an
+    // element from the reserve and each free puts it back.
+    // SAFETY: `raw` is live for as long as `cache`.
+    let c_pool = unsafe { bindings::rmp_bench_c_pool_create(raw) };
+    if c_pool.is_null() {
+        return Err(ENOMEM);
+    }
+    let pool = Mempool::new(&cache, 16)?;
+    // SAFETY: `name` is a NUL-terminated string.
+    let marked = unsafe { bindings::rmp_test_failslab(name.as_char_ptr(), true) };
+    let result = if marked == 0 {
+        measure(
+            &[
+                (
+                    "C mempool_alloc+free, reserve",
+                    N,
+                    &|| {
+                        // SAFETY: `c_pool` is live until destroyed below.
+                        Ok(unsafe { bindings::rmp_bench_c_pool_run(c_pool, N, S) })
+                    },
+                    &[],
+                ),
+                (
+                    "Rust Mempool::alloc+drop, reserve",
+                    N,
+                    &|| {
+                        let start = now();
+                        for i in 0..N {
+                            drop(core::hint::black_box(
+                                pool.alloc(Obj::new(i), SleepFlags::KERNEL),
+                            ));
+                        }
+                        Ok(now() - start)
+                    },
+                    &[target(1100, 0)],
+                ),
+            ],
+            S,
+            step,
+            tally,
+        )
+    } else {
+        Err(Error::from_errno(marked))
+    };
+    // SAFETY: as above.
+    unsafe { bindings::rmp_test_failslab(name.as_char_ptr(), false) };
+    drop(pool);
+    // SAFETY: `c_pool` is a pool of `raw`, made above and destroyed once.
+    unsafe { bindings::mempool_destroy(c_pool) };
+    result
+}
+
+/// What each thread of an every-CPU row allocates from, and how often.
+struct Job<'a, const S: usize> {
+    cache: &'a KmemCache<Obj<S>>,
+    n: usize,
+}
+
+/// Runs `f` on one kthread per online CPU, all sharing `job`, and returns the nanoseconds
+/// until the last one finished.
+fn all_cpus<const S: usize>(
+    f: unsafe extern "C" fn(*mut kernel::ffi::c_void, u32) -> kernel::ffi::c_int,
+    job: &Job<'_, S>,
+) -> Result<u64> {
+    let start = now();
+    // SAFETY: `job` outlives the call, which waits for every thread; `Job` is `Sync` (a shared
+    // reference to a `Sync` cache and a number), so the threads may share it.
+    let ret = unsafe {
+        bindings::rmp_run_threads(
+            Some(f),
+            core::ptr::from_ref(job).cast_mut().cast(),
+            bindings::rmp_num_online_cpus(),
+        )
+    };
+    kernel::error::to_result(ret)?;
+    Ok(now() - start)
+}
+
+/// The body of a thread of the every-CPU rows: the Rust cache.
+///
+/// # Safety
+///
+/// `data` is a `Job<'_, S>` that outlives the thread.
+unsafe extern "C" fn cache_thread<const S: usize>(
+    data: *mut kernel::ffi::c_void,
+    _idx: u32,
+) -> kernel::ffi::c_int {
+    // SAFETY: by the safety requirements.
+    let job = unsafe { &*data.cast::<Job<'_, S>>() };
+    for i in 0..job.n {
+        match job.cache.alloc(Obj::new(i), GFP_KERNEL) {
+            Ok(b) => drop(core::hint::black_box(b)),
+            Err(e) => return e.to_errno(),
+        }
+    }
+    0
+}
+
+/// The body of a thread of the every-CPU rows: the module-lifetime cache `A`.
+///
+/// # Safety
+///
+/// As for `cache_thread`.
+unsafe extern "C" fn box_thread<const S: usize, A>(
+    data: *mut kernel::ffi::c_void,
+    _idx: u32,
+) -> kernel::ffi::c_int
+where
+    A: StaticCache<Object = Obj<S>> + kernel::alloc::Allocator,
+{
+    // SAFETY: by the safety requirements.
+    let job = unsafe { &*data.cast::<Job<'_, S>>() };
+    for i in 0..job.n {
+        match Box::<Obj<S>, A>::new(Obj::new(i), GFP_KERNEL) {
+            Ok(b) => drop(core::hint::black_box(b)),
+            Err(_) => return ENOMEM.to_errno(),
+        }
+    }
+    0
 }
 
 fn run() -> Result {
     let step = clock_step();
     pr_info!("rmp-bench: # clock step: {} ns\n", step);
     pr_info!(
-        "rmp-bench: # {:<34} {:>5} {:>13}  {:>6}  {:>9}\n",
+        "rmp-bench: # {:<36} {:>5} {:>13}  {:>6}  {:>9}\n",
         "row",
         "bytes",
         "per operation",

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The helpers of rust_mempool.ko, built again into the benchmark module:
- * Kbuild links an object into one module only.
+ * The helpers of rust_mempool.ko and the tests' threads and failslab marks,
+ * built again into the benchmark module: Kbuild links an object into one
+ * module only.
  */
 #include "../helpers/helpers.c"
+#include "../selftests/kernel/failslab.c"
+#include "../selftests/kernel/threads.c"

@@ -8,14 +8,14 @@ source "$(dirname "$0")/lib.sh"
 kdir=$1 initramfs=$2 mode=$3 log=$4 limit=$5 flavour=${6:-base}
 image=$kdir/arch/x86/boot/bzImage
 
-# Two CPUs as two sockets: without ACPI the kernel finds CPUs in the BIOS's
-# MP table, which lists one processor per socket. numa=fake=2 splits memory
+# Two CPUs (four for make bench) as as many sockets: without ACPI the kernel
+# finds CPUs in the BIOS's MP table, which lists one processor per socket. numa=fake=2 splits memory
 # into two nodes, for the node-specific allocation tests. loglevel=5 keeps
 # KERN_INFO off the console, KUnit's boot-time KTAP document among it: the
 # guest's own document (selftests/run.sh, which nests KUnit's from dmesg)
 # must be the first on the console, where kunit.py's parser starts reading.
 qemu() {
-	local accel=$1 mode=$2 limit=$3 serial=(-serial stdio) input=/dev/null extra=() append=''
+	local accel=$1 mode=$2 limit=$3 serial=(-serial stdio) input=/dev/null extra=() append='' cpus=2
 	# An interactive shell: the terminal is the guest's console, and Ctrl-C
 	# goes to the guest rather than ending QEMU.
 	if [ "$mode" = shell ] && [ -t 0 ]; then
@@ -26,9 +26,11 @@ qemu() {
 		# shellcheck disable=SC2206
 		extra=($bench_qemu)
 		append=$bench_append
+		# The rows on every CPU at once want four of them; the others run on one.
+		cpus=4
 	fi
 	timeout --foreground -k 5 "$limit" qemu-system-x86_64 $accel "${extra[@]}" \
-		-m 1G -smp 2,sockets=2 -no-reboot -display none -monitor none "${serial[@]}" \
+		-m 1G -smp "$cpus,sockets=$cpus" -no-reboot -display none -monitor none "${serial[@]}" \
 		-kernel "$image" -initrd "$initramfs" \
 		-append "console=ttyS0 loglevel=5 slab_nomerge numa=fake=2 oops=panic panic=-1 rmp.mode=$mode rmp.flavour=$flavour$append" \
 		<"$input"
