@@ -25,4 +25,9 @@ rmp-cfg-$(call rmp-has,rust/kernel/alloc.rs,'pub const GFP_NOIO') += rmp_gfp_noi
 # pr_*! format through kernel::fmt::Display, which core's Display does not imply.
 rmp-cfg-$(call rmp-has,rust/kernel/fmt.rs,'pub trait Display') += rmp_kernel_fmt
 
+# this_cpu operations are one %gs-relative instruction (x86-64 with SMP).
+ifeq ($(CONFIG_X86_64)$(CONFIG_SMP),yy)
+rmp-cfg-y += rmp_this_cpu_asm
+endif
+
 rustflags-y += $(addprefix --cfg ,$(rmp-cfg-y))

@@ -16,6 +16,8 @@
 //!   them), which `mempool/compat.rs` reads;
 //! - `rmp_kernel_atomic`: `kernel::sync::atomic` has atomics with the kernel's memory model;
 //! - `rmp_kernel_barrier`, `rmp_kernel_rcu`: `kernel::sync::barrier` and `kernel::sync::rcu`;
+//! - `rmp_this_cpu_asm`: an x86-64 SMP kernel, whose `this_cpu` operations are single
+//!   `%gs`-relative instructions, which Rust can write inline instead of calling helpers;
 //! - `rmp_kunit`: set by no probe. The in-tree series sets it for kernels with
 //!   `#[kunit_tests]`, to keep the KUnit suites of `slab/kunit.rs`
 //!   and `mempool/kunit.rs`; out of tree, `rust_mempool_selftests.ko` runs the tests.
@@ -278,6 +280,107 @@ pub(crate) fn synchronize_rcu() {
     // SAFETY: no preconditions; callers may sleep.
     unsafe { crate::bindings::synchronize_rcu() }
 }
+
+// The kernel's `this_cpu` operations on a 64-bit field of per-CPU memory, at a per-CPU
+// pointer (what `alloc_percpu()` returns, plus the field's offset). Where the kernel is
+// x86-64 with SMP, each is the one instruction C's compiles to: the operation on `%gs:p`, as
+// `%gs` holds this CPU's per-CPU base. One instruction cannot be split by preemption or an
+// interrupt on this CPU, so none needs a lock prefix. Elsewhere they call the helpers.
+
+/// `this_cpu_add()` of `v` to the `u64` at per-CPU pointer `p`.
+///
+/// # Safety
+///
+/// `p` is a per-CPU pointer to a `u64` of live per-CPU memory.
+#[cfg(rmp_this_cpu_asm)]
+#[inline(always)]
+pub(crate) unsafe fn this_cpu_add_u64(p: *mut u64, v: u64) {
+    // SAFETY: by the safety requirements `%gs:p` is this CPU's copy of a live `u64`.
+    unsafe {
+        core::arch::asm!("add qword ptr gs:[{p}], {v}", p = in(reg) p, v = in(reg) v,
+            options(nostack))
+    };
+}
+
+/// `this_cpu_add()` of `v` to the `c_long` at per-CPU pointer `p`.
+///
+/// # Safety
+///
+/// `p` is a per-CPU pointer to a `c_long` of live per-CPU memory.
+#[cfg(rmp_this_cpu_asm)]
+#[inline(always)]
+pub(crate) unsafe fn this_cpu_add_long(p: *mut kernel::ffi::c_long, v: kernel::ffi::c_long) {
+    // SAFETY: by the safety requirements `%gs:p` is this CPU's copy of a live `c_long`.
+    unsafe {
+        core::arch::asm!("add qword ptr gs:[{p}], {v}", p = in(reg) p, v = in(reg) v,
+            options(nostack))
+    };
+}
+
+/// `this_cpu_add_return()`: adds `v` to the `c_long` at per-CPU pointer `p`, returns the sum.
+///
+/// # Safety
+///
+/// As for [`this_cpu_add_long`].
+#[cfg(rmp_this_cpu_asm)]
+#[inline(always)]
+pub(crate) unsafe fn this_cpu_add_return_long(
+    p: *mut kernel::ffi::c_long,
+    v: kernel::ffi::c_long,
+) -> kernel::ffi::c_long {
+    let mut old = v;
+    // SAFETY: as for `this_cpu_add_long`; `xadd` leaves the old value in `old`.
+    unsafe {
+        core::arch::asm!("xadd qword ptr gs:[{p}], {v}", p = in(reg) p, v = inout(reg) old,
+            options(nostack))
+    };
+    old + v
+}
+
+/// `this_cpu_read()` of the `c_long` at per-CPU pointer `p`.
+///
+/// # Safety
+///
+/// As for [`this_cpu_add_long`].
+#[cfg(rmp_this_cpu_asm)]
+#[inline(always)]
+pub(crate) unsafe fn this_cpu_read_long(p: *mut kernel::ffi::c_long) -> kernel::ffi::c_long {
+    let v;
+    // SAFETY: as for `this_cpu_add_long`.
+    unsafe {
+        core::arch::asm!("mov {v}, qword ptr gs:[{p}]", p = in(reg) p, v = out(reg) v,
+            options(nostack, readonly))
+    };
+    v
+}
+
+/// `this_cpu_cmpxchg()`: sets the `c_long` at per-CPU pointer `p` to `new` if it is `old`;
+/// returns what it was.
+///
+/// # Safety
+///
+/// As for [`this_cpu_add_long`].
+#[cfg(rmp_this_cpu_asm)]
+#[inline(always)]
+pub(crate) unsafe fn this_cpu_cmpxchg_long(
+    p: *mut kernel::ffi::c_long,
+    old: kernel::ffi::c_long,
+    new: kernel::ffi::c_long,
+) -> kernel::ffi::c_long {
+    let mut prev = old;
+    // SAFETY: as for `this_cpu_add_long`; `cmpxchg` compares with and returns in `rax`.
+    unsafe {
+        core::arch::asm!("cmpxchg qword ptr gs:[{p}], {new}", p = in(reg) p, new = in(reg) new,
+            inout("rax") prev, options(nostack))
+    };
+    prev
+}
+
+#[cfg(not(rmp_this_cpu_asm))]
+pub(crate) use crate::bindings::{
+    this_cpu_add_long, this_cpu_add_return_long, this_cpu_add_u64, this_cpu_cmpxchg_long,
+    this_cpu_read_long,
+};
 
 /// The bytes of `name`, without its NUL.
 pub(crate) fn cstr_bytes(name: &CStr) -> &[u8] {

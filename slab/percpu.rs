@@ -3,9 +3,11 @@
 //! Memory with one copy per possible CPU, for counters that the allocation fast path updates
 //! without writing a cache line shared between CPUs.
 //!
-//! Updates go through the kernel's `this_cpu` operations (C macros, reached through helpers):
-//! one instruction on x86, safe against preemption and interrupts, and no atomic.
+//! Updates go through the kernel's `this_cpu` operations (`compat.rs`: inline on x86-64, else
+//! C macros reached through helpers): one instruction on x86, safe against preemption and
+//! interrupts, and no atomic.
 
+use super::compat;
 use crate::bindings;
 use core::{marker::PhantomData, ptr::NonNull};
 use kernel::{ffi::c_long, prelude::*};
@@ -55,35 +57,35 @@ impl<T> PerCpu<T> {
     #[inline(always)]
     pub(crate) fn add_u64(&self, offset: usize, val: u64) {
         // SAFETY: the field is a `u64` of per-CPU memory that lives as long as `self`.
-        unsafe { bindings::this_cpu_add_u64(self.field(offset), val) }
+        unsafe { compat::this_cpu_add_u64(self.field(offset), val) }
     }
 
     /// Adds `val` to this CPU's `c_long` at `offset`.
     #[inline(always)]
     pub(crate) fn add_long(&self, offset: usize, val: c_long) {
         // SAFETY: as for `add_u64`, for a `c_long` field.
-        unsafe { bindings::this_cpu_add_long(self.field(offset), val) }
+        unsafe { compat::this_cpu_add_long(self.field(offset), val) }
     }
 
     /// Adds `val` to this CPU's `c_long` at `offset` and returns the sum.
     #[inline(always)]
     pub(crate) fn add_return_long(&self, offset: usize, val: c_long) -> c_long {
         // SAFETY: as for `add_long`.
-        unsafe { bindings::this_cpu_add_return_long(self.field(offset), val) }
+        unsafe { compat::this_cpu_add_return_long(self.field(offset), val) }
     }
 
     /// This CPU's `c_long` at `offset`.
     #[inline(always)]
     pub(crate) fn read_long(&self, offset: usize) -> c_long {
         // SAFETY: as for `add_long`.
-        unsafe { bindings::this_cpu_read_long(self.field(offset)) }
+        unsafe { compat::this_cpu_read_long(self.field(offset)) }
     }
 
     /// Sets this CPU's `c_long` at `offset` to `new` if it is `old`; returns what it was.
     #[inline(always)]
     pub(crate) fn cmpxchg_long(&self, offset: usize, old: c_long, new: c_long) -> c_long {
         // SAFETY: as for `add_long`.
-        unsafe { bindings::this_cpu_cmpxchg_long(self.field(offset), old, new) }
+        unsafe { compat::this_cpu_cmpxchg_long(self.field(offset), old, new) }
     }
 
     /// Calls `f` with each possible CPU's copy, read once (`READ_ONCE`) field by field by `f`
