@@ -281,13 +281,12 @@ pub(crate) fn synchronize_rcu() {
     unsafe { crate::bindings::synchronize_rcu() }
 }
 
-// The kernel's `this_cpu` operations on a 64-bit field of per-CPU memory, at a per-CPU
-// pointer (what `alloc_percpu()` returns, plus the field's offset). Where the kernel is
-// x86-64 with SMP, each is the one instruction C's compiles to: the operation on `%gs:p`, as
-// `%gs` holds this CPU's per-CPU base. One instruction cannot be split by preemption or an
-// interrupt on this CPU, so none needs a lock prefix. Elsewhere they call the helpers.
-
-/// `this_cpu_add()` of `v` to the `u64` at per-CPU pointer `p`.
+/// `this_cpu_add()` of `v` to the `u64` at per-CPU pointer `p` (what `alloc_percpu()`
+/// returns, plus the field's offset).
+///
+/// On x86-64 with SMP each `this_cpu` operation is the one instruction C's compiles to: the
+/// operation on `%gs:p`, as `%gs` holds this CPU's per-CPU base. One instruction cannot be
+/// split by preemption or an interrupt on this CPU, so none needs a lock prefix.
 ///
 /// # Safety
 ///
@@ -376,6 +375,7 @@ pub(crate) unsafe fn this_cpu_cmpxchg_long(
     prev
 }
 
+// The kernel's `this_cpu` operations, through their helpers.
 #[cfg(not(rmp_this_cpu_asm))]
 pub(crate) use crate::bindings::{
     this_cpu_add_long, this_cpu_add_return_long, this_cpu_add_u64, this_cpu_cmpxchg_long,
