@@ -5,10 +5,15 @@
 
 use crate::commands::{self, Cmd, MAX_N};
 use crate::debugfs::{Command, SeqFile, Show};
-use crate::mempool::{Mempool, PoolBox, PoolStats};
+use crate::mempool::{Mempool, PoolStats, SharedPoolBox};
 use crate::slab::{CacheFlags, CacheStats, KmemCache, Registration, StaticCache};
 use core::fmt::Write;
-use kernel::{alloc::Box, c_str, new_mutex, prelude::*, sync::Mutex};
+use kernel::{
+    alloc::Box,
+    c_str, new_mutex,
+    prelude::*,
+    sync::{Arc, Mutex},
+};
 
 /// The objects of the module-lifetime cache: 64 bytes.
 pub(crate) struct Obj {
@@ -124,46 +129,27 @@ pub(crate) const POOL_MIN_NR: usize = 16;
 const REQ_CACHE: &CStr = c_str!("rust_mempool_req");
 const REQ_POOL: &CStr = c_str!("rust_mempool_req_pool");
 
-/// A cache, a pool over it, and the elements the pool's control file holds.
-///
-/// The pool borrows the cache and the held elements borrow the pool, all in one value: the
-/// borrows are stored as `'static` and kept sound by how the value is built and dropped (see
-/// [`PoolControl::new`]).
-///
-/// # Invariants
-///
-/// - `cache` is never moved out of its box or replaced while `self` exists.
-/// - `pool` is a pool over `*cache`; every element in `held` came from `*pool`, which is in a
-///   box that is never moved out or replaced.
-/// - Fields drop in declaration order: `held`, then `pool`, then `cache`.
+/// A pool that owns its cache, and the elements the pool's control file holds: each keeps
+/// the pool alive ([`SharedPoolBox`]), so they can be held next to it without borrowing it.
 #[pin_data]
 pub(crate) struct PoolControl {
     #[pin]
-    held: Mutex<KVec<PoolBox<'static, Request>>>,
-    pool: KBox<Mempool<'static, Request>>,
-    cache: KBox<KmemCache<Request>>,
+    held: Mutex<KVec<SharedPoolBox<Request>>>,
+    pool: Arc<Mempool<'static, Request>>,
 }
 
 impl PoolControl {
     pub(crate) fn new() -> Result<impl PinInit<Self, Error>> {
-        let cache = KBox::new(
-            KmemCache::new(REQ_CACHE, CacheFlags::HWCACHE_ALIGN)?,
-            GFP_KERNEL,
-        )?;
-        // SAFETY: the reference points into the box, which `Self` owns and never moves out of or
-        // replaces (type invariant), and which drops last, after `pool` and `held`, the only
-        // holders of the extended borrows. So it is valid whenever it is used.
-        let cache_ref: &'static KmemCache<Request> = unsafe { &*core::ptr::from_ref(&*cache) };
-        let pool = KBox::new(Mempool::new(cache_ref, POOL_MIN_NR)?, GFP_KERNEL)?;
+        let cache = KmemCache::new(REQ_CACHE, CacheFlags::HWCACHE_ALIGN)?;
+        let pool = Arc::new(Mempool::with_cache(cache, POOL_MIN_NR)?, GFP_KERNEL)?;
         Ok(try_pin_init!(Self {
             held <- new_mutex!(KVec::new()),
             pool,
-            cache,
         }? Error))
     }
 
     pub(crate) fn cache(&self) -> &KmemCache<Request> {
-        &self.cache
+        self.pool.cache()
     }
 
     pub(crate) fn summary(&self) -> SummaryRow<'static> {
@@ -173,7 +159,7 @@ impl PoolControl {
     /// Logs the counters of the cache and of the pool, one line each.
     pub(crate) fn log(&self) {
         let name = REQ_CACHE.to_str().unwrap_or("?");
-        pr_info!("{}: {:#}\n", name, self.cache.stats());
+        pr_info!("{}: {:#}\n", name, self.cache().stats());
         let name = REQ_POOL.to_str().unwrap_or("?");
         pr_info!("{}: {:#}\n", name, self.pool.stats());
     }
@@ -183,8 +169,8 @@ impl Show for PoolControl {
     fn show(&self, out: &mut SeqFile<'_>) -> core::fmt::Result {
         let s = self.pool.stats();
         writeln!(out, "name: {}", REQ_POOL.to_str().unwrap_or("?"))?;
-        writeln!(out, "object_size: {}", self.cache.object_size())?;
-        writeln!(out, "aligned_size: {}", self.cache.aligned_size())?;
+        writeln!(out, "object_size: {}", self.cache().object_size())?;
+        writeln!(out, "aligned_size: {}", self.cache().aligned_size())?;
         write!(out, "{s}")?;
         writeln!(out, "held: {}", self.held.lock().len())
     }
@@ -200,12 +186,7 @@ impl Command for PoolControl {
                     payload: [0; 56],
                 };
                 // Without sleeping, so that an empty reserve shows as a failure.
-                let b = self.pool.try_alloc(req, GFP_NOWAIT | __GFP_NOWARN)?;
-                // SAFETY: `b` borrows `*self.pool`, which stays in place and outlives `held`
-                // (type invariants), so the element may be held as `'static`.
-                Ok(unsafe {
-                    core::mem::transmute::<PoolBox<'_, Request>, PoolBox<'static, Request>>(b)
-                })
+                Mempool::try_alloc_shared(&self.pool, req, GFP_NOWAIT | __GFP_NOWARN)
             }),
             Cmd::Resize(n) => self.pool.resize(n),
             other => release(&mut held, other),

@@ -59,6 +59,8 @@ mod flags;
 mod kunit;
 mod pool;
 mod raw;
+mod shared;
 
 pub use flags::SleepFlags;
 pub use pool::{Mempool, PoolBox, PoolStats, MAX_MIN_NR};
+pub use shared::SharedPoolBox;

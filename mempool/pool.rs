@@ -465,6 +465,26 @@ impl<T> DerefMut for PoolBox<'_, T> {
     }
 }
 
+impl<T> PoolBox<'_, T> {
+    /// The element, which the caller now owns (with its `T`) and must give back with
+    /// [`Mempool::free_element`].
+    pub(super) fn into_raw(self) -> NonNull<T> {
+        core::mem::ManuallyDrop::new(self).ptr
+    }
+}
+
+impl<T> Mempool<'_, T> {
+    /// Gives back an element whose `T` was dropped.
+    ///
+    /// # Safety
+    ///
+    /// `ptr` is an element of `self`, holds nothing to drop, and is not used again.
+    pub(super) unsafe fn free_element(&self, ptr: NonNull<T>) {
+        // SAFETY: by the safety requirements.
+        unsafe { self.raw.free(ptr.as_ptr().cast()) };
+    }
+}
+
 impl<T> Drop for PoolBox<'_, T> {
     fn drop(&mut self) {
         // SAFETY: by the type invariant `ptr` holds a `T`, dropped here once.
