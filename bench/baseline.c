@@ -18,18 +18,34 @@ u64 rmp_bench_now_ns(void)
 	return ktime_get_ns();
 }
 
-static void rmp_bench_fill(void *p, size_t size, unsigned long v)
+static __always_inline void rmp_bench_fill(void *p, size_t size,
+					   unsigned long v)
 {
 	memset(p, (u8)v, size);
 	barrier_data(p);
 }
 
 /*
+ * Calls @fn with @size as a compile-time constant for each object size the
+ * benchmark uses, so that the C loops write an object the way the Rust loops
+ * write their fixed-size ones (inline where the compiler inlines, not always
+ * through a call to memset()): the rows then differ only in the allocator.
+ */
+#define RMP_BENCH_SIZED(fn, size, ...)					\
+({									\
+	size_t __size = (size);						\
+									\
+	__size == 32 ? fn(32, __VA_ARGS__) :				\
+	__size == 256 ? fn(256, __VA_ARGS__) :				\
+	__size == 1024 ? fn(1024, __VA_ARGS__) : fn(__size, __VA_ARGS__); \
+})
+
+/*
  * kmem_cache_alloc() with @gfp then kmem_cache_free(), @n times, writing
  * @size bytes (none with __GFP_ZERO, which wrote them): what a C driver pays.
  */
-u64 rmp_bench_c_alloc_free(struct kmem_cache *s, unsigned long n, size_t size,
-			   gfp_t gfp)
+static __always_inline u64 alloc_free(size_t size, struct kmem_cache *s,
+				      unsigned long n, gfp_t gfp)
 {
 	u64 start = ktime_get_ns();
 	unsigned long i;
@@ -47,9 +63,16 @@ u64 rmp_bench_c_alloc_free(struct kmem_cache *s, unsigned long n, size_t size,
 	return ktime_get_ns() - start;
 }
 
+u64 rmp_bench_c_alloc_free(struct kmem_cache *s, unsigned long n, size_t size,
+			   gfp_t gfp)
+{
+	return RMP_BENCH_SIZED(alloc_free, size, s, n, gfp);
+}
+
 /* @batch allocations one by one, then @batch frees, @rounds times. */
-u64 rmp_bench_c_batch(struct kmem_cache *s, unsigned long rounds,
-		      unsigned int batch, size_t size, void **buf)
+static __always_inline u64 batch_loop(size_t size, struct kmem_cache *s,
+				      unsigned long rounds, unsigned int batch,
+				      void **buf)
 {
 	u64 start = ktime_get_ns();
 	unsigned long r;
@@ -68,9 +91,16 @@ u64 rmp_bench_c_batch(struct kmem_cache *s, unsigned long rounds,
 	return ktime_get_ns() - start;
 }
 
+u64 rmp_bench_c_batch(struct kmem_cache *s, unsigned long rounds,
+		      unsigned int batch, size_t size, void **buf)
+{
+	return RMP_BENCH_SIZED(batch_loop, size, s, rounds, batch, buf);
+}
+
 /* kmem_cache_alloc_bulk() of @batch, then kmem_cache_free_bulk(), @rounds times. */
-u64 rmp_bench_c_bulk(struct kmem_cache *s, unsigned long rounds,
-		     unsigned int batch, size_t size, void **buf)
+static __always_inline u64 bulk_loop(size_t size, struct kmem_cache *s,
+				     unsigned long rounds, unsigned int batch,
+				     void **buf)
 {
 	u64 start = ktime_get_ns();
 	unsigned long r;
@@ -86,8 +116,15 @@ u64 rmp_bench_c_bulk(struct kmem_cache *s, unsigned long rounds,
 	return ktime_get_ns() - start;
 }
 
+u64 rmp_bench_c_bulk(struct kmem_cache *s, unsigned long rounds,
+		     unsigned int batch, size_t size, void **buf)
+{
+	return RMP_BENCH_SIZED(bulk_loop, size, s, rounds, batch, buf);
+}
+
 /* A stock slab mempool (mempool_create_slab_pool()), the C counterpart of Mempool. */
-u64 rmp_bench_c_mempool(struct kmem_cache *s, unsigned long n, size_t size)
+static __always_inline u64 mempool_loop(size_t size, struct kmem_cache *s,
+					unsigned long n)
 {
 	mempool_t *pool = mempool_create_slab_pool(16, s);
 	unsigned long i;
@@ -105,6 +142,11 @@ u64 rmp_bench_c_mempool(struct kmem_cache *s, unsigned long n, size_t size)
 	start = ktime_get_ns() - start;
 	mempool_destroy(pool);
 	return start;
+}
+
+u64 rmp_bench_c_mempool(struct kmem_cache *s, unsigned long n, size_t size)
+{
+	return RMP_BENCH_SIZED(mempool_loop, size, s, n);
 }
 
 /* What each thread of rmp_bench_c_all_cpus() allocates from, and how often. */
@@ -139,7 +181,8 @@ mempool_t *rmp_bench_c_pool_create(struct kmem_cache *s)
 }
 
 /* mempool_alloc()+free @n times on @pool. */
-u64 rmp_bench_c_pool_run(mempool_t *pool, unsigned long n, size_t size)
+static __always_inline u64 pool_loop(size_t size, mempool_t *pool,
+				     unsigned long n)
 {
 	u64 start = ktime_get_ns();
 	unsigned long i;
@@ -151,4 +194,9 @@ u64 rmp_bench_c_pool_run(mempool_t *pool, unsigned long n, size_t size)
 		mempool_free(p, pool);
 	}
 	return ktime_get_ns() - start;
+}
+
+u64 rmp_bench_c_pool_run(mempool_t *pool, unsigned long n, size_t size)
+{
+	return RMP_BENCH_SIZED(pool_loop, size, pool, n);
 }

@@ -17,14 +17,23 @@ pub mod mempool;
 pub mod slab;
 
 use core::cell::Cell;
+use core::marker::PhantomData;
 use mempool::{Mempool, SleepFlags};
-use slab::{CacheFlags, KmemCache, StaticCache};
+use slab::{Accounting, CacheFlags, KmemCache, NoStats, StaticCache};
 
 module! {
     type: Bench,
     name: "rust_mempool_bench",
     description: "Benchmarks of rust_mempool against C",
     license: "GPL",
+}
+
+/// Drops `obj` after telling the compiler that its memory is read, as the C loops'
+/// `barrier_data(p)`: the object's writes stay, and the box itself stays in registers.
+#[inline(always)]
+fn consume<B: core::ops::Deref>(obj: B) {
+    core::hint::black_box(&*obj);
+    drop(obj);
 }
 
 fn now() -> u64 {
@@ -219,18 +228,25 @@ const fn target(per_mille: u64, of: usize) -> Target {
 const BULK16: &[Target] = &[target(1050, 0)];
 const BULK64: &[Target] = &[target(1050, 0), target(500, 2)];
 
-/// Every row at objects of `S` bytes; `A` is the module-lifetime cache of `Obj<S>`.
-fn rows<const S: usize, A>(name: &'static CStr, step: u64, tally: &Tally) -> Result
+/// Every row at objects of `S` bytes; `A` is the module-lifetime cache of `Obj<S>`, and
+/// `bare_name` names a second cache, without counters.
+fn rows<const S: usize, A>(
+    name: &'static CStr,
+    bare_name: &'static CStr,
+    step: u64,
+    tally: &Tally,
+) -> Result
 where
     A: StaticCache<Object = Obj<S>> + kernel::alloc::Allocator,
 {
     let cache = KmemCache::<Obj<S>>::new(name, CacheFlags::NONE)?;
+    let bare = KmemCache::<Obj<S>, NoStats>::new(bare_name, CacheFlags::NONE)?;
     let (raw, _) = cache.as_raw();
     let reg = A::register(CacheFlags::NONE)?;
     let gfp = slab::flags::gfp;
 
-    // One object at a time: C, the Rust cache (with its counters; they cannot be turned off
-    // yet), the module-lifetime cache, and what a driver writes without a cache.
+    // One object at a time: C, the Rust cache with its counters and without them, the
+    // module-lifetime cache, and what a driver writes without a cache.
     measure(
         &[
             (
@@ -248,11 +264,23 @@ where
                 &|| {
                     let start = now();
                     for i in 0..N {
-                        drop(core::hint::black_box(cache.alloc(Obj::new(i), GFP_KERNEL)?));
+                        consume(cache.alloc(Obj::new(i), GFP_KERNEL)?);
                     }
                     Ok(now() - start)
                 },
                 &[target(1050, 0)],
+            ),
+            (
+                "Rust NoStats KmemCache::alloc+drop",
+                N,
+                &|| {
+                    let start = now();
+                    for i in 0..N {
+                        consume(bare.alloc(Obj::new(i), GFP_KERNEL)?);
+                    }
+                    Ok(now() - start)
+                },
+                &[target(1020, 0)],
             ),
             (
                 "Rust Box<T, StaticCache>::new+drop",
@@ -260,10 +288,7 @@ where
                 &|| {
                     let start = now();
                     for i in 0..N {
-                        drop(core::hint::black_box(Box::<Obj<S>, A>::new(
-                            Obj::new(i),
-                            GFP_KERNEL,
-                        )?));
+                        consume(Box::<Obj<S>, A>::new(Obj::new(i), GFP_KERNEL)?);
                     }
                     Ok(now() - start)
                 },
@@ -275,10 +300,7 @@ where
                 &|| {
                     let start = now();
                     for i in 0..N {
-                        drop(core::hint::black_box(KBox::new(
-                            Obj::<S>::new(i),
-                            GFP_KERNEL,
-                        )?));
+                        consume(KBox::new(Obj::<S>::new(i), GFP_KERNEL)?);
                     }
                     Ok(now() - start)
                 },
@@ -310,7 +332,7 @@ where
                 &|| {
                     let start = now();
                     for _ in 0..N {
-                        drop(core::hint::black_box(cache.alloc_zeroed(GFP_KERNEL)?));
+                        consume(cache.alloc_zeroed(GFP_KERNEL)?);
                     }
                     Ok(now() - start)
                 },
@@ -408,9 +430,7 @@ where
                 &|| {
                     let start = now();
                     for i in 0..N {
-                        drop(core::hint::black_box(
-                            pool.alloc(Obj::new(i), SleepFlags::KERNEL),
-                        ));
+                        consume(pool.alloc(Obj::new(i), SleepFlags::KERNEL));
                     }
                     Ok(now() - start)
                 },
@@ -426,10 +446,6 @@ where
     // Every online CPU allocating and freeing at once, N each, until all are done.
     // SAFETY: no preconditions.
     let cpus = unsafe { bindings::rmp_num_online_cpus() } as usize;
-    let job = Job {
-        cache: &cache,
-        n: N,
-    };
     measure(
         &[
             (
@@ -444,13 +460,19 @@ where
             (
                 "Rust KmemCache::alloc+drop, every CPU",
                 N * cpus,
-                &|| all_cpus(cache_thread::<S>, &job),
+                &|| all_cpus(&CacheJob(&cache)),
                 &[target(1100, 0)],
+            ),
+            (
+                "Rust NoStats KmemCache, every CPU",
+                N * cpus,
+                &|| all_cpus(&CacheJob(&bare)),
+                &[target(1020, 0)],
             ),
             (
                 "Rust Box<T, StaticCache>, every CPU",
                 N * cpus,
-                &|| all_cpus(box_thread::<S, A>, &job),
+                &|| all_cpus(&BoxJob::<S, A>(PhantomData)),
                 &[],
             ),
         ],
@@ -489,9 +511,7 @@ where
                     &|| {
                         let start = now();
                         for i in 0..N {
-                            drop(core::hint::black_box(
-                                pool.alloc(Obj::new(i), SleepFlags::KERNEL),
-                            ));
+                            consume(pool.alloc(Obj::new(i), SleepFlags::KERNEL));
                         }
                         Ok(now() - start)
                     },
@@ -513,24 +533,48 @@ where
     result
 }
 
-/// What each thread of an every-CPU row allocates from, and how often.
-struct Job<'a, const S: usize> {
-    cache: &'a KmemCache<Obj<S>>,
-    n: usize,
+/// What each thread of an every-CPU row does `N` times: allocate an object and free it.
+trait AllocFree: Sync {
+    fn alloc_free(&self, i: usize) -> Result;
 }
 
-/// Runs `f` on one kthread per online CPU, all sharing `job`, and returns the nanoseconds
-/// until the last one finished.
-fn all_cpus<const S: usize>(
-    f: unsafe extern "C" fn(*mut kernel::ffi::c_void, u32) -> kernel::ffi::c_int,
-    job: &Job<'_, S>,
-) -> Result<u64> {
+/// Allocations from a [`KmemCache`].
+struct CacheJob<'a, const S: usize, Acc: Accounting>(&'a KmemCache<Obj<S>, Acc>);
+
+impl<const S: usize, Acc: Accounting> AllocFree for CacheJob<'_, S, Acc> {
+    #[inline(always)]
+    fn alloc_free(&self, i: usize) -> Result {
+        consume(self.0.alloc(Obj::new(i), GFP_KERNEL)?);
+        Ok(())
+    }
+}
+
+/// Allocations from the module-lifetime cache `A`.
+struct BoxJob<const S: usize, A>(PhantomData<A>);
+
+// SAFETY: `BoxJob` holds nothing; `A` only names a static cache, shared by design.
+unsafe impl<const S: usize, A> Sync for BoxJob<S, A> {}
+
+impl<const S: usize, A> AllocFree for BoxJob<S, A>
+where
+    A: StaticCache<Object = Obj<S>> + kernel::alloc::Allocator,
+{
+    #[inline(always)]
+    fn alloc_free(&self, i: usize) -> Result {
+        consume(Box::<Obj<S>, A>::new(Obj::new(i), GFP_KERNEL)?);
+        Ok(())
+    }
+}
+
+/// Runs `job` `N` times on one kthread per online CPU, all sharing it, and returns the
+/// nanoseconds until the last one finished.
+fn all_cpus<W: AllocFree>(job: &W) -> Result<u64> {
     let start = now();
-    // SAFETY: `job` outlives the call, which waits for every thread; `Job` is `Sync` (a shared
-    // reference to a `Sync` cache and a number), so the threads may share it.
+    // SAFETY: `job` outlives the call, which waits for every thread; it is `Sync`, so the
+    // threads may share it.
     let ret = unsafe {
         bindings::rmp_run_threads(
-            Some(f),
+            Some(thread::<W>),
             core::ptr::from_ref(job).cast_mut().cast(),
             bindings::rmp_num_online_cpus(),
         )
@@ -539,44 +583,20 @@ fn all_cpus<const S: usize>(
     Ok(now() - start)
 }
 
-/// The body of a thread of the every-CPU rows: the Rust cache.
+/// The body of a thread of the every-CPU rows.
 ///
 /// # Safety
 ///
-/// `data` is a `Job<'_, S>` that outlives the thread.
-unsafe extern "C" fn cache_thread<const S: usize>(
+/// `data` is a `W` that outlives the thread.
+unsafe extern "C" fn thread<W: AllocFree>(
     data: *mut kernel::ffi::c_void,
     _idx: u32,
 ) -> kernel::ffi::c_int {
     // SAFETY: by the safety requirements.
-    let job = unsafe { &*data.cast::<Job<'_, S>>() };
-    for i in 0..job.n {
-        match job.cache.alloc(Obj::new(i), GFP_KERNEL) {
-            Ok(b) => drop(core::hint::black_box(b)),
-            Err(e) => return e.to_errno(),
-        }
-    }
-    0
-}
-
-/// The body of a thread of the every-CPU rows: the module-lifetime cache `A`.
-///
-/// # Safety
-///
-/// As for `cache_thread`.
-unsafe extern "C" fn box_thread<const S: usize, A>(
-    data: *mut kernel::ffi::c_void,
-    _idx: u32,
-) -> kernel::ffi::c_int
-where
-    A: StaticCache<Object = Obj<S>> + kernel::alloc::Allocator,
-{
-    // SAFETY: by the safety requirements.
-    let job = unsafe { &*data.cast::<Job<'_, S>>() };
-    for i in 0..job.n {
-        match Box::<Obj<S>, A>::new(Obj::new(i), GFP_KERNEL) {
-            Ok(b) => drop(core::hint::black_box(b)),
-            Err(_) => return ENOMEM.to_errno(),
+    let job = unsafe { &*data.cast::<W>() };
+    for i in 0..N {
+        if let Err(e) = job.alloc_free(i) {
+            return e.to_errno();
         }
     }
     0
@@ -597,9 +617,24 @@ fn run() -> Result {
         met: Cell::new(0),
         missed: Cell::new(0),
     };
-    rows::<32, Static32>(c_str!("rmp_bench32"), step, &tally)?;
-    rows::<256, Static256>(c_str!("rmp_bench256"), step, &tally)?;
-    rows::<1024, Static1024>(c_str!("rmp_bench1024"), step, &tally)?;
+    rows::<32, Static32>(
+        c_str!("rmp_bench32"),
+        c_str!("rmp_bench32_bare"),
+        step,
+        &tally,
+    )?;
+    rows::<256, Static256>(
+        c_str!("rmp_bench256"),
+        c_str!("rmp_bench256_bare"),
+        step,
+        &tally,
+    )?;
+    rows::<1024, Static1024>(
+        c_str!("rmp_bench1024"),
+        c_str!("rmp_bench1024_bare"),
+        step,
+        &tally,
+    )?;
     pr_info!(
         "rmp-bench: targets: {} met, {} missed\n",
         tally.met.get(),

@@ -13,3 +13,9 @@ __rust_helper void rmp_helper_smp_rmb(void)
 	/* What it orders is for the Rust caller to say, next to the call. */
 	smp_rmb();
 }
+
+__rust_helper void rmp_helper_smp_wmb(void)
+{
+	/* What it orders is for the Rust caller to say, next to the call. */
+	smp_wmb();
+}

@@ -9,7 +9,7 @@ use core::{
     ops::{Deref, DerefMut},
     ptr::NonNull,
 };
-use kernel::{alloc::Flags, prelude::*};
+use kernel::{alloc::Flags, ffi::c_void, prelude::*};
 
 /// The largest reserve a pool may keep: a bound on what a bad request can pin down.
 pub const MAX_MIN_NR: usize = 1 << 16;
@@ -295,12 +295,16 @@ impl<'c, T> Mempool<'c, T> {
     /// assert_eq!(pool.stats().live, 1);
     /// # Ok::<(), Error>(())
     /// ```
+    #[inline]
     pub fn alloc(&self, value: T, flags: SleepFlags) -> PoolBox<'_, T> {
-        let raw = self.raw.alloc(flags.gfp());
+        let raw = self
+            .raw
+            .alloc_filled(flags.gfp(), |obj| Self::fill(obj, value));
         // SAFETY: by the type invariant of `SleepFlags` the mask has `__GFP_DIRECT_RECLAIM`,
         // and `mempool_alloc()` with that flag does not return NULL: it waits instead.
-        let ptr = unsafe { NonNull::new_unchecked(raw.cast::<MaybeUninit<T>>()) };
-        self.fill(ptr, value)
+        let ptr = unsafe { NonNull::new_unchecked(raw.cast::<T>()) };
+        // INVARIANT: `ptr` came from this pool and `fill` moved a `T` into it.
+        PoolBox { ptr, pool: self }
     }
 
     /// Allocates an element without the guarantee: with non-sleeping flags (`GFP_ATOMIC`,
@@ -324,20 +328,24 @@ impl<'c, T> Mempool<'c, T> {
     pub fn try_alloc(&self, value: T, flags: Flags) -> Result<PoolBox<'_, T>> {
         // `value` overwrites the element, and `mempool_alloc()` warns on `__GFP_ZERO`.
         let flags = flags & !__GFP_ZERO;
-        let raw = self.raw.alloc(gfp(flags));
-        let ptr = NonNull::new(raw.cast::<MaybeUninit<T>>()).ok_or(ENOMEM)?;
-        Ok(self.fill(ptr, value))
+        let raw = self
+            .raw
+            .alloc_filled(gfp(flags), |obj| Self::fill(obj, value));
+        let ptr = NonNull::new(raw.cast::<T>()).ok_or(ENOMEM)?;
+        // INVARIANT: `ptr` came from this pool and `fill` moved a `T` into it.
+        Ok(PoolBox { ptr, pool: self })
     }
 
-    fn fill(&self, ptr: NonNull<MaybeUninit<T>>, value: T) -> PoolBox<'_, T> {
+    /// Moves `value` into the new element `obj`.
+    #[inline(always)]
+    fn fill(obj: NonNull<c_void>, value: T) {
         // SAFETY: pool elements are objects of `cache`, sized and aligned for `T`, and this one
-        // is ours alone.
-        unsafe { ptr.as_ptr().write(MaybeUninit::new(value)) };
-        // INVARIANT: `ptr` came from this pool and now holds a `T`.
-        PoolBox {
-            ptr: ptr.cast(),
-            pool: self,
-        }
+        // is new, so ours alone.
+        unsafe {
+            obj.cast::<MaybeUninit<T>>()
+                .as_ptr()
+                .write(MaybeUninit::new(value))
+        };
     }
 
     /// Changes the reserve to `min_nr` elements (`mempool_resize()`).
@@ -486,6 +494,7 @@ impl<T> Mempool<'_, T> {
 }
 
 impl<T> Drop for PoolBox<'_, T> {
+    #[inline(always)]
     fn drop(&mut self) {
         // SAFETY: by the type invariant `ptr` holds a `T`, dropped here once.
         unsafe { core::ptr::drop_in_place(self.ptr.as_ptr()) };

@@ -109,29 +109,38 @@ impl RawPool<'_> {
     }
 
     /// Allocates an element: null only if it gets none, which needs flags that do not sleep.
-    pub(crate) fn alloc(&self, gfp: bindings::gfp_t) -> *mut c_void {
+    /// `fill` gets the element before it is counted, so that a value goes straight into it
+    /// (see `KmemCache::alloc_filled`).
+    #[inline(always)]
+    pub(crate) fn alloc_filled(
+        &self,
+        gfp: bindings::gfp_t,
+        fill: impl FnOnce(NonNull<c_void>),
+    ) -> *mut c_void {
         let pool = self.pool.as_ptr();
         let obj = if gfp & DIRECT_RECLAIM != 0 {
             // `mempool_alloc()`'s own first attempt: the allocator without direct reclaim, then
             // the reserve. Only if both come up empty does it reclaim and then wait for a free:
             // count that.
             // SAFETY: `pool` is live by the type invariant.
-            let obj = unsafe { bindings::mempool_alloc(pool, gfp & !DIRECT_RECLAIM) };
+            let obj = unsafe { mempool_alloc(pool, gfp & !DIRECT_RECLAIM) };
             if obj.is_null() {
-                self.elements.cpu.add_u64(WAITS, 1);
+                self.elements.cpu.this_cpu().add_u64(WAITS, 1);
                 // SAFETY: as above.
-                unsafe { bindings::mempool_alloc(pool, gfp) }
+                unsafe { mempool_alloc(pool, gfp) }
             } else {
                 obj
             }
         } else {
             // SAFETY: as above.
-            unsafe { bindings::mempool_alloc(pool, gfp) }
+            unsafe { mempool_alloc(pool, gfp) }
         };
-        if obj.is_null() {
-            self.stats.failed();
-        } else {
-            self.stats.alloced(1);
+        match NonNull::new(obj) {
+            Some(new) => {
+                fill(new);
+                self.stats.alloced(1);
+            }
+            None => self.stats.failed(),
         }
         obj
     }
@@ -141,6 +150,7 @@ impl RawPool<'_> {
     /// # Safety
     ///
     /// `obj` is an element of this pool that is not used again.
+    #[inline(always)]
     pub(crate) unsafe fn free(&self, obj: *mut c_void) {
         // SAFETY: by the type invariant and the safety requirements.
         unsafe { bindings::mempool_free(obj, self.pool.as_ptr()) };
@@ -195,6 +205,22 @@ impl Drop for RawPool<'_> {
     }
 }
 
+/// `mempool_alloc()`, which C gets as a macro: the exported function itself when allocation
+/// profiling is off (the macro adds nothing then), through the helper otherwise.
+///
+/// # Safety
+///
+/// `pool` is a live pool.
+#[inline(always)]
+unsafe fn mempool_alloc(pool: *mut bindings::mempool_t, gfp: bindings::gfp_t) -> *mut c_void {
+    #[cfg(not(CONFIG_MEM_ALLOC_PROFILING))]
+    // SAFETY: by the safety requirements.
+    return unsafe { bindings::mempool_alloc_noprof(pool, gfp) };
+    #[cfg(CONFIG_MEM_ALLOC_PROFILING)]
+    // SAFETY: by the safety requirements.
+    return unsafe { bindings::mempool_alloc(pool, gfp) };
+}
+
 /// The pool's element allocator.
 ///
 /// # Safety
@@ -207,7 +233,7 @@ unsafe extern "C" fn element_alloc(gfp: bindings::gfp_t, data: *mut c_void) -> *
     let obj = unsafe { raw::alloc(e.cache, &*e.cache_stats, gfp, bindings::NUMA_NO_NODE) };
     // Only `mempool_alloc()` adds `__GFP_NOMEMALLOC`: a success on the allocation path.
     if !obj.is_null() && gfp & NOMEMALLOC != 0 {
-        e.cpu.add_u64(SERVED, 1);
+        e.cpu.this_cpu().add_u64(SERVED, 1);
     }
     obj
 }

@@ -2,7 +2,7 @@
 
 //! Objects allocated and freed in bulk.
 
-use super::KmemCache;
+use super::{Accounting, KmemCache, Stats};
 use kernel::prelude::*;
 
 /// Objects from one [`KmemCache`], allocated together by [`KmemCache::alloc_bulk`] and given
@@ -29,21 +29,21 @@ use kernel::prelude::*;
 /// assert_eq!(objs.iter().sum::<u64>(), 10 + 11 + 12 + 13);
 /// # Ok::<(), Error>(())
 /// ```
-pub struct BulkBox<'a, T> {
+pub struct BulkBox<'a, T, A: Accounting = Stats> {
     ptrs: KVec<*mut T>,
-    cache: &'a KmemCache<T>,
+    cache: &'a KmemCache<T, A>,
 }
 
 // SAFETY: a `BulkBox` owns its `T`s like a `KVec<T>` would.
-unsafe impl<T: Send> Send for BulkBox<'_, T> {}
+unsafe impl<T: Send, A: Accounting> Send for BulkBox<'_, T, A> {}
 // SAFETY: `&BulkBox` only gives `&T`.
-unsafe impl<T: Sync> Sync for BulkBox<'_, T> {}
+unsafe impl<T: Sync, A: Accounting> Sync for BulkBox<'_, T, A> {}
 
-impl<'a, T> BulkBox<'a, T> {
+impl<'a, T, A: Accounting> BulkBox<'a, T, A> {
     /// # Invariants
     ///
     /// The caller hands over `ptrs` satisfying the type invariant.
-    pub(super) fn new(ptrs: KVec<*mut T>, cache: &'a KmemCache<T>) -> Self {
+    pub(super) fn new(ptrs: KVec<*mut T>, cache: &'a KmemCache<T, A>) -> Self {
         Self { ptrs, cache }
     }
 
@@ -157,7 +157,7 @@ impl<'a, T> BulkBox<'a, T> {
     }
 }
 
-impl<T> Drop for BulkBox<'_, T> {
+impl<T, A: Accounting> Drop for BulkBox<'_, T, A> {
     fn drop(&mut self) {
         for &p in self.ptrs.iter() {
             // SAFETY: by the type invariant `p` holds a `T`, dropped here once.

@@ -2,7 +2,7 @@
 
 //! A slab cache of `T` whose objects borrow it.
 
-use super::{compat, flags, raw, BulkBox, CacheFlags, CacheStats, Stats};
+use super::{compat, flags, raw, Accounting, BulkBox, CacheFlags, CacheStats, Stats};
 use crate::bindings;
 use compat::Zeroable;
 use core::{
@@ -17,7 +17,8 @@ use kernel::{
     prelude::*,
 };
 
-/// A slab cache for objects of type `T`.
+/// A slab cache for objects of type `T`, counted as `A` says: [`Stats`] (the default) keeps
+/// [`CacheStats`], [`NoStats`](super::NoStats) keeps nothing and leaves the slab calls alone.
 ///
 /// Objects come out as [`CacheBox`]es that borrow the cache, so the compiler refuses to drop
 /// the cache while any of them exists. Dropping the cache destroys it; should objects still be
@@ -51,11 +52,12 @@ use kernel::{
 /// assert_eq!(cache.stats().live, 0);
 /// # Ok::<(), Error>(())
 /// ```
-pub struct KmemCache<T> {
+pub struct KmemCache<T, A: Accounting = Stats> {
     cache: NonNull<bindings::kmem_cache>,
     // Boxed, so that pools and C callbacks may keep its address while the cache moves; handed
-    // to `raw::destroy()` on drop, which frees it (or leaks it with the cache).
-    stats: ManuallyDrop<KBox<Stats>>,
+    // to `raw::destroy()` on drop, which frees it (or leaks it with the cache). `NoStats` is
+    // zero-sized, so its box allocates nothing.
+    stats: ManuallyDrop<KBox<A>>,
     name: &'static CStr,
     _p: PhantomData<fn(T) -> T>,
 }
@@ -63,10 +65,10 @@ pub struct KmemCache<T> {
 // SAFETY: the cache holds no `T` of its own: objects belong to their `CacheBox`es, which carry
 // `T`'s own `Send`/`Sync`. `kmem_cache_*` functions may be called from any thread, and dropping
 // the cache on another thread than the one that created it is fine.
-unsafe impl<T> Send for KmemCache<T> {}
+unsafe impl<T, A: Accounting> Send for KmemCache<T, A> {}
 // SAFETY: every `&self` method (allocating, reading counters) is safe to call from several
 // threads at once: the slab allocator and the per-CPU counters synchronise themselves.
-unsafe impl<T> Sync for KmemCache<T> {}
+unsafe impl<T, A: Accounting> Sync for KmemCache<T, A> {}
 
 /// The size and alignment of `T` as the C API takes them, or `EINVAL`.
 pub(crate) fn object_layout<T>() -> Result<(u32, u32)> {
@@ -96,7 +98,7 @@ pub(crate) fn check_name(name: &CStr) -> Result {
     }
 }
 
-impl<T> KmemCache<T> {
+impl<T, A: Accounting> KmemCache<T, A> {
     /// Creates a cache named `name` for objects of type `T`.
     ///
     /// The name must live as long as the cache, hence `'static`, and be 1 to 32 bytes of
@@ -117,7 +119,7 @@ impl<T> KmemCache<T> {
     pub fn new(name: &'static CStr, flags: CacheFlags) -> Result<Self> {
         check_name(name)?;
         let (size, align) = object_layout::<T>()?;
-        let stats = KBox::new(Stats::new()?, GFP_KERNEL)?;
+        let stats = KBox::new(A::new_counters()?, GFP_KERNEL)?;
         let cache = raw::create(name, size, align, flags)?;
         // INVARIANT: `cache` was just created for `T`'s size and alignment; nothing was
         // allocated from it yet, so `stats` counts every object.
@@ -178,38 +180,34 @@ impl<T> KmemCache<T> {
         unsafe { bindings::kmem_cache_size(self.cache.as_ptr()) as usize }
     }
 
-    /// The cache's usage counters.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use kernel::c_str;
-    /// use rust_mempool::slab::{CacheFlags, KmemCache};
-    ///
-    /// let cache = KmemCache::<u64>::new(c_str!("doc_cache_stats"), CacheFlags::NONE)?;
-    /// let kept = cache.alloc(1, GFP_KERNEL)?;
-    /// drop(cache.alloc(2, GFP_KERNEL)?);
-    /// let s = cache.stats();
-    /// assert_eq!((s.allocs, s.frees, s.live, s.peak, s.failures), (2, 1, 1, 2, 0));
-    /// drop(kept);
-    /// # Ok::<(), Error>(())
-    /// ```
-    pub fn stats(&self) -> CacheStats {
-        self.stats.read()
-    }
-
-    /// The C cache and its counters, for allocations with the accounting of [`raw`]. Both are
-    /// memory the cache owns, not part of `self` (the counters are boxed): a pool may keep
-    /// their addresses, which stay valid until `self` is dropped, wherever it moves.
-    pub(crate) fn as_raw(&self) -> (*mut bindings::kmem_cache, &Stats) {
-        (self.cache.as_ptr(), &self.stats)
-    }
-
     /// Allocates uninitialised memory for one `T`, counted in the statistics.
+    // Inlined, as is the slab call and the counting in it: the fast path is one call, as C's.
+    #[inline(always)]
     fn alloc_uninit(&self, flags: Flags) -> Result<NonNull<MaybeUninit<T>>, AllocError> {
-        let (cache, stats) = self.as_raw();
+        self.alloc_filled(flags, |_| {})
+    }
+
+    /// As [`Self::alloc_uninit`], with `fill` given the new object before it is counted.
+    ///
+    /// The counters are `asm!` blocks, which may write any memory as far as the compiler knows:
+    /// a value written after them is built on the stack first and then copied, one written
+    /// before them goes straight into the object.
+    #[inline(always)]
+    fn alloc_filled(
+        &self,
+        flags: Flags,
+        fill: impl FnOnce(NonNull<MaybeUninit<T>>),
+    ) -> Result<NonNull<MaybeUninit<T>>, AllocError> {
         // SAFETY: the cache is live and `stats` counts it, by the type invariant.
-        let obj = unsafe { raw::alloc(cache, stats, flags::gfp(flags), bindings::NUMA_NO_NODE) };
+        let obj = unsafe {
+            raw::alloc_filled(
+                self.cache.as_ptr(),
+                &**self.stats,
+                flags::gfp(flags),
+                bindings::NUMA_NO_NODE,
+                |obj| fill(obj.cast()),
+            )
+        };
         NonNull::new(obj.cast()).ok_or(AllocError)
     }
 
@@ -219,8 +217,9 @@ impl<T> KmemCache<T> {
     ///
     /// `ptr` came from `self.alloc_uninit()`, is not used afterwards, and does not hold a `T`
     /// that still needs dropping.
+    #[inline(always)]
     pub(crate) unsafe fn free_uninit(&self, ptr: NonNull<T>) {
-        let (cache, stats) = self.as_raw();
+        let (cache, stats) = (self.cache.as_ptr(), &**self.stats);
         // SAFETY: by the type invariant the cache is live and `stats` counts it; by the safety
         // requirements `ptr` is an object of this cache that nobody uses any more.
         unsafe { raw::free(cache, stats, ptr.as_ptr().cast()) };
@@ -239,10 +238,13 @@ impl<T> KmemCache<T> {
     /// assert_eq!(buf[63], 7);
     /// # Ok::<(), Error>(())
     /// ```
-    pub fn alloc(&self, value: T, flags: Flags) -> Result<CacheBox<'_, T>> {
-        let ptr = self.alloc_uninit(flags)?;
-        // SAFETY: `ptr` is valid for writes of a `T` and properly aligned, by the type invariant.
-        unsafe { ptr.as_ptr().write(MaybeUninit::new(value)) };
+    #[inline]
+    pub fn alloc(&self, value: T, flags: Flags) -> Result<CacheBox<'_, T, A>> {
+        let ptr = self.alloc_filled(flags, |ptr| {
+            // SAFETY: `ptr` is a new object, valid for writes of a `T` and properly aligned, by
+            // the type invariant.
+            unsafe { ptr.as_ptr().write(MaybeUninit::new(value)) }
+        })?;
         // INVARIANT: `ptr` came from `self` and now holds an initialised `T`.
         Ok(CacheBox {
             ptr: ptr.cast(),
@@ -263,7 +265,8 @@ impl<T> KmemCache<T> {
     /// assert!(words.iter().all(|&w| w == 0));
     /// # Ok::<(), Error>(())
     /// ```
-    pub fn alloc_zeroed(&self, flags: Flags) -> Result<CacheBox<'_, T>>
+    #[inline]
+    pub fn alloc_zeroed(&self, flags: Flags) -> Result<CacheBox<'_, T, A>>
     where
         T: Zeroable,
     {
@@ -301,7 +304,7 @@ impl<T> KmemCache<T> {
     /// assert_eq!(cache.stats().live, 1);
     /// # Ok::<(), Error>(())
     /// ```
-    pub fn try_init<E>(&self, init: impl Init<T, E>, flags: Flags) -> Result<CacheBox<'_, T>, E>
+    pub fn try_init<E>(&self, init: impl Init<T, E>, flags: Flags) -> Result<CacheBox<'_, T, A>, E>
     where
         E: From<AllocError>,
     {
@@ -327,7 +330,7 @@ impl<T> KmemCache<T> {
     /// assert_eq!((h.magic, h.len), (0x52_4d_50, 0));
     /// # Ok::<(), Error>(())
     /// ```
-    pub fn init<E>(&self, init: impl Init<T, E>, flags: Flags) -> Result<CacheBox<'_, T>>
+    pub fn init<E>(&self, init: impl Init<T, E>, flags: Flags) -> Result<CacheBox<'_, T, A>>
     where
         Error: From<E>,
     {
@@ -360,7 +363,7 @@ impl<T> KmemCache<T> {
         &self,
         init: impl PinInit<T, E>,
         flags: Flags,
-    ) -> Result<Pin<CacheBox<'_, T>>>
+    ) -> Result<Pin<CacheBox<'_, T, A>>>
     where
         Error: From<E>,
     {
@@ -392,7 +395,7 @@ impl<T> KmemCache<T> {
         &self,
         init: impl PinInit<T, E>,
         flags: Flags,
-    ) -> Result<Pin<CacheBox<'_, T>>, E>
+    ) -> Result<Pin<CacheBox<'_, T, A>>, E>
     where
         E: From<AllocError>,
     {
@@ -409,7 +412,7 @@ impl<T> KmemCache<T> {
         &self,
         init: impl PinInit<T, E>,
         flags: Flags,
-    ) -> Result<CacheBox<'_, T>, Option<E>> {
+    ) -> Result<CacheBox<'_, T, A>, Option<E>> {
         let ptr = self.alloc_uninit(flags).map_err(|_| None)?.cast::<T>();
         // SAFETY: `ptr` is valid for writes of a `T`, aligned and unused by anything else; by the
         // safety requirements the value does not move unless `init` allows it.
@@ -430,7 +433,7 @@ impl<T> KmemCache<T> {
         &self,
         init: impl PinInit<T, E>,
         flags: Flags,
-    ) -> Result<Pin<CacheBox<'_, T>>, Option<E>> {
+    ) -> Result<Pin<CacheBox<'_, T, A>>, Option<E>> {
         // SAFETY: the box is pinned below before anything can reach its value.
         let b = unsafe { self.init_raw(init, flags) }?;
         // SAFETY: `CacheBox` never moves its object and frees it only after dropping it in place;
@@ -461,7 +464,7 @@ impl<T> KmemCache<T> {
         nr: usize,
         flags: Flags,
         mut init: impl FnMut(usize) -> T,
-    ) -> Result<BulkBox<'_, T>> {
+    ) -> Result<BulkBox<'_, T, A>> {
         // The array of pointers itself comes from kmalloc; it must not be zeroed twice.
         let mut ptrs = KVec::<*mut T>::with_capacity(nr, flags & !__GFP_ZERO)?;
         if nr > 0 {
@@ -470,7 +473,7 @@ impl<T> KmemCache<T> {
             let got = unsafe {
                 raw::alloc_bulk(
                     self.cache.as_ptr(),
-                    &self.stats,
+                    &**self.stats,
                     flags::gfp(flags),
                     nr,
                     ptrs.as_mut_ptr().cast(),
@@ -503,7 +506,7 @@ impl<T> KmemCache<T> {
         unsafe {
             raw::free_bulk(
                 self.cache.as_ptr(),
-                &self.stats,
+                &**self.stats,
                 ptrs.len(),
                 ptrs.as_mut_ptr().cast(),
             )
@@ -511,7 +514,36 @@ impl<T> KmemCache<T> {
     }
 }
 
-impl<T> Drop for KmemCache<T> {
+impl<T> KmemCache<T, Stats> {
+    /// The cache's usage counters.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use kernel::c_str;
+    /// use rust_mempool::slab::{CacheFlags, KmemCache};
+    ///
+    /// let cache = KmemCache::<u64>::new(c_str!("doc_cache_stats"), CacheFlags::NONE)?;
+    /// let kept = cache.alloc(1, GFP_KERNEL)?;
+    /// drop(cache.alloc(2, GFP_KERNEL)?);
+    /// let s = cache.stats();
+    /// assert_eq!((s.allocs, s.frees, s.live, s.peak, s.failures), (2, 1, 1, 2, 0));
+    /// drop(kept);
+    /// # Ok::<(), Error>(())
+    /// ```
+    pub fn stats(&self) -> CacheStats {
+        self.stats.read()
+    }
+
+    /// The C cache and its counters, for allocations with the accounting of [`raw`]. Both are
+    /// memory the cache owns, not part of `self` (the counters are boxed): a pool may keep
+    /// their addresses, which stay valid until `self` is dropped, wherever it moves.
+    pub(crate) fn as_raw(&self) -> (*mut bindings::kmem_cache, &Stats) {
+        (self.cache.as_ptr(), &self.stats)
+    }
+}
+
+impl<T, A: Accounting> Drop for KmemCache<T, A> {
     fn drop(&mut self) {
         // SAFETY: `self` owns the counters and never touches them again (`stats` is
         // `ManuallyDrop`): they are given up here, to `raw::destroy`.
@@ -553,18 +585,18 @@ impl<T> Drop for KmemCache<T> {
 /// # Invariants
 ///
 /// `ptr` is an object allocated from `cache`, holds an initialised `T`, and is owned by this box.
-pub struct CacheBox<'a, T> {
+pub struct CacheBox<'a, T, A: Accounting = Stats> {
     ptr: NonNull<T>,
-    cache: &'a KmemCache<T>,
+    cache: &'a KmemCache<T, A>,
 }
 
 // SAFETY: a `CacheBox` owns its `T` like a `Box`: sending it sends the `T`. The cache reference
 // it holds is `Send` because `KmemCache<T>` is `Sync`.
-unsafe impl<T: Send> Send for CacheBox<'_, T> {}
+unsafe impl<T: Send, A: Accounting> Send for CacheBox<'_, T, A> {}
 // SAFETY: `&CacheBox` only gives `&T`.
-unsafe impl<T: Sync> Sync for CacheBox<'_, T> {}
+unsafe impl<T: Sync, A: Accounting> Sync for CacheBox<'_, T, A> {}
 
-impl<'a, T> CacheBox<'a, T> {
+impl<'a, T, A: Accounting> CacheBox<'a, T, A> {
     /// The cache this object belongs to.
     ///
     /// # Examples
@@ -580,7 +612,7 @@ impl<'a, T> CacheBox<'a, T> {
     /// assert_eq!(CacheBox::cache(&b).name().to_str()?, "doc_box_cache");
     /// # Ok::<(), Error>(())
     /// ```
-    pub fn cache(this: &Self) -> &'a KmemCache<T> {
+    pub fn cache(this: &Self) -> &'a KmemCache<T, A> {
         this.cache
     }
 
@@ -611,7 +643,7 @@ impl<'a, T> CacheBox<'a, T> {
     }
 }
 
-impl<T> Deref for CacheBox<'_, T> {
+impl<T, A: Accounting> Deref for CacheBox<'_, T, A> {
     type Target = T;
     fn deref(&self) -> &T {
         // SAFETY: by the type invariant `ptr` is valid and initialised for as long as `self`.
@@ -619,14 +651,15 @@ impl<T> Deref for CacheBox<'_, T> {
     }
 }
 
-impl<T> DerefMut for CacheBox<'_, T> {
+impl<T, A: Accounting> DerefMut for CacheBox<'_, T, A> {
     fn deref_mut(&mut self) -> &mut T {
         // SAFETY: as for `deref`, and `&mut self` makes the access unique.
         unsafe { self.ptr.as_mut() }
     }
 }
 
-impl<T> Drop for CacheBox<'_, T> {
+impl<T, A: Accounting> Drop for CacheBox<'_, T, A> {
+    #[inline(always)]
     fn drop(&mut self) {
         // SAFETY: by the type invariant `ptr` holds a `T`, dropped here once.
         unsafe { core::ptr::drop_in_place(self.ptr.as_ptr()) };

@@ -160,8 +160,7 @@ impl AtomicLong {
 
     pub(crate) fn add_relaxed(&self, v: isize) {
         self.0.add(v, kernel::sync::atomic::Relaxed)
-    }
-}
+    }}
 
 #[cfg(not(rmp_kernel_atomic))]
 impl AtomicLong {
@@ -175,8 +174,7 @@ impl AtomicLong {
 
     pub(crate) fn add_relaxed(&self, v: isize) {
         self.0.fetch_add(v, core::sync::atomic::Ordering::Relaxed);
-    }
-}
+    }}
 
 #[cfg(rmp_kernel_atomic)]
 impl<T> AtomicPtr<T> {
@@ -236,11 +234,24 @@ pub(crate) fn smp_rmb() {
     kernel::sync::barrier::smp_mb(kernel::sync::barrier::Read)
 }
 
+/// A write memory barrier between CPUs, `smp_wmb()`.
+#[cfg(rmp_kernel_barrier)]
+pub(crate) fn smp_wmb() {
+    kernel::sync::barrier::smp_mb(kernel::sync::barrier::Write)
+}
+
 /// A full memory barrier between CPUs, `smp_mb()`, where the kernel crate has none.
 #[cfg(not(rmp_kernel_barrier))]
 pub(crate) fn smp_mb() {
     // SAFETY: no preconditions.
     unsafe { crate::bindings::smp_mb() }
+}
+
+/// A write memory barrier between CPUs, `smp_wmb()`, where the kernel crate has none.
+#[cfg(not(rmp_kernel_barrier))]
+pub(crate) fn smp_wmb() {
+    // SAFETY: no preconditions.
+    unsafe { crate::bindings::smp_wmb() }
 }
 
 /// A read memory barrier between CPUs, `smp_rmb()`, where the kernel crate has none.
@@ -333,7 +344,8 @@ pub(crate) unsafe fn this_cpu_add_return_long(
         core::arch::asm!("xadd qword ptr gs:[{p}], {v}", p = in(reg) p, v = inout(reg) old,
             options(nostack))
     };
-    old + v
+    // Wrapping, as C's: a counter that wraps is not worth a panic on the allocation path.
+    old.wrapping_add(v)
 }
 
 /// `this_cpu_read()` of the `c_long` at per-CPU pointer `p`.
@@ -412,7 +424,8 @@ pub fn node_id(nid: kernel::alloc::NumaNode) -> i32 {
 #[macro_export]
 macro_rules! __rmp_static_allocator {
     ($name:ident) => {
-        // SAFETY: `realloc` is `static_realloc`, whose allocations are objects of this type's
+        // SAFETY: `realloc`, `alloc` and `free` are `static_realloc`, `static_alloc` and
+        // `static_free`, whose allocations are objects of this type's
         // one cache: they stay valid until freed through this type (the cache is not destroyed
         // while any is live), any of them may be passed to any function of this type, and it
         // keeps the guarantees of `Allocator::realloc` (size, alignment, contents, failure).
@@ -422,7 +435,7 @@ macro_rules! __rmp_static_allocator {
             const MIN_ALIGN: usize =
                 ::core::mem::align_of::<<$name as $crate::slab::StaticCache>::Object>();
 
-            #[inline]
+            #[inline(always)]
             unsafe fn realloc(
                 ptr: ::core::option::Option<::core::ptr::NonNull<u8>>,
                 layout: ::core::alloc::Layout,
@@ -445,6 +458,30 @@ macro_rules! __rmp_static_allocator {
                     )
                 }
             }
+
+            // `Box::new` and `Box`'s drop call these: each folds to its own path here, where
+            // the trait's versions would go through `realloc`'s every case.
+            #[inline(always)]
+            fn alloc(
+                layout: ::core::alloc::Layout,
+                flags: $crate::slab::macro_deps::Flags,
+                nid: $crate::slab::macro_deps::NumaNode,
+            ) -> ::core::result::Result<
+                ::core::ptr::NonNull<[u8]>,
+                $crate::slab::macro_deps::AllocError,
+            > {
+                $crate::slab::static_alloc::<Self>(
+                    layout,
+                    flags,
+                    $crate::slab::macro_deps::node_id(nid),
+                )
+            }
+
+            #[inline(always)]
+            unsafe fn free(ptr: ::core::ptr::NonNull<u8>, layout: ::core::alloc::Layout) {
+                // SAFETY: the caller upholds `free`'s requirements, which are `static_free`'s.
+                unsafe { $crate::slab::static_free::<Self>(ptr, layout) }
+            }
         }
     };
 }
@@ -456,12 +493,13 @@ macro_rules! __rmp_static_allocator {
 #[macro_export]
 macro_rules! __rmp_static_allocator {
     ($name:ident) => {
-        // SAFETY: `realloc` is `static_realloc`, whose allocations are objects of this type's
+        // SAFETY: `realloc`, `alloc` and `free` are `static_realloc`, `static_alloc` and
+        // `static_free`, whose allocations are objects of this type's
         // one cache: they stay valid until freed through this type (the cache is not destroyed
         // while any is live), any of them may be passed to any function of this type, and it
         // keeps the guarantees of `Allocator::realloc` (size, alignment, contents, failure).
         unsafe impl $crate::slab::macro_deps::Allocator for $name {
-            #[inline]
+            #[inline(always)]
             unsafe fn realloc(
                 ptr: ::core::option::Option<::core::ptr::NonNull<u8>>,
                 layout: ::core::alloc::Layout,
@@ -482,6 +520,29 @@ macro_rules! __rmp_static_allocator {
                         $crate::slab::macro_deps::NUMA_NO_NODE,
                     )
                 }
+            }
+
+            // `Box::new` and `Box`'s drop call these: each folds to its own path here, where
+            // the trait's versions would go through `realloc`'s every case.
+            #[inline(always)]
+            fn alloc(
+                layout: ::core::alloc::Layout,
+                flags: $crate::slab::macro_deps::Flags,
+            ) -> ::core::result::Result<
+                ::core::ptr::NonNull<[u8]>,
+                $crate::slab::macro_deps::AllocError,
+            > {
+                $crate::slab::static_alloc::<Self>(
+                    layout,
+                    flags,
+                    $crate::slab::macro_deps::NUMA_NO_NODE,
+                )
+            }
+
+            #[inline(always)]
+            unsafe fn free(ptr: ::core::ptr::NonNull<u8>, layout: ::core::alloc::Layout) {
+                // SAFETY: the caller upholds `free`'s requirements, which are `static_free`'s.
+                unsafe { $crate::slab::static_free::<Self>(ptr, layout) }
             }
         }
     };

@@ -74,6 +74,7 @@ impl CacheSlot {
     }
 
     /// Allocates an object from NUMA node `node`, or returns null if not registered.
+    #[inline(always)]
     fn alloc(&self, gfp: bindings::gfp_t, node: c_int) -> *mut c_void {
         let rcu = compat::rcu_read_lock();
         // As `rcu_dereference()`.
@@ -95,8 +96,9 @@ impl CacheSlot {
         // cache and its counters until it is resolved below.
         let obj = unsafe { raw::alloc(cache, stats, gfp, node) };
         // Resolved: counted in live (or failed), and counted there before it stops being
-        // pending, as `Stats::read_with_pending()` reads pending first.
-        compat::smp_mb();
+        // pending. Two stores in order: `Stats::read_with_pending()` reads pending, then (after
+        // a barrier) live, so if it sees this decrement it sees the count above.
+        compat::smp_wmb();
         stats.reserve(-1);
         obj
     }
@@ -106,6 +108,7 @@ impl CacheSlot {
     /// # Safety
     ///
     /// `obj` is a live object allocated through `self`, not used again.
+    #[inline(always)]
     unsafe fn free(&self, obj: *mut c_void) {
         // SAFETY: a live object keeps the cache and its counters from being destroyed (they are
         // leaked instead), so both pointers are set and valid.
@@ -316,6 +319,7 @@ fn fits<C: StaticCache>(layout: Layout) -> bool {
 /// The safety requirements of `Allocator::realloc`, with `C` as the allocator. A new object
 /// comes from NUMA node `node`, or from any node if it is `NUMA_NO_NODE`.
 #[doc(hidden)]
+#[inline(always)]
 pub unsafe fn static_realloc<C: StaticCache>(
     ptr: Option<NonNull<u8>>,
     layout: Layout,
@@ -323,39 +327,76 @@ pub unsafe fn static_realloc<C: StaticCache>(
     flags: Flags,
     node: i32,
 ) -> Result<NonNull<[u8]>, AllocError> {
-    let slot = C::slot();
-    // A pointer with a zero-sized old layout is not ours: treat it as no pointer.
-    let old = ptr.filter(|_| old_layout.size() != 0);
-    if let Some(p) = old {
-        if layout.size() == 0 {
-            // SAFETY: by the safety requirements `p` is a live object of `C`, which the caller
-            // gives back here and does not use again.
-            unsafe { slot.free(p.as_ptr().cast()) };
-        } else if fits::<C>(layout) {
-            // The object is already as large as it can be: keep it.
-            return Ok(NonNull::slice_from_raw_parts(
-                p,
-                core::mem::size_of::<C::Object>(),
-            ));
-        } else {
-            return Err(AllocError);
-        }
-    }
+    let Some(p) = ptr else {
+        return static_alloc::<C>(layout, flags, node);
+    };
     if layout.size() == 0 {
-        // A `Layout`'s alignment is never zero, so this is a non-null, aligned dangling pointer.
-        let dangling = NonNull::new(layout.align() as *mut u8).ok_or(AllocError)?;
-        return Ok(NonNull::slice_from_raw_parts(dangling, 0));
+        // SAFETY: by the safety requirements `p` is an allocation of `C` made with
+        // `old_layout`, which the caller gives back here and does not use again.
+        unsafe { static_free::<C>(p, old_layout) };
+        return Ok(NonNull::slice_from_raw_parts(dangling(layout)?, 0));
+    }
+    if old_layout.size() == 0 {
+        // Not ours (a dangling pointer of a zero-sized allocation): a new allocation.
+        return static_alloc::<C>(layout, flags, node);
+    }
+    if fits::<C>(layout) {
+        // The object is already as large as it can be: keep it.
+        return Ok(NonNull::slice_from_raw_parts(
+            p,
+            core::mem::size_of::<C::Object>(),
+        ));
+    }
+    Err(AllocError)
+}
+
+/// [`Allocator::alloc`](kernel::alloc::Allocator::alloc) for the static cache `C`: an object of
+/// the cache if `layout` fits in one, from NUMA node `node` (any if `NUMA_NO_NODE`); a
+/// dangling pointer if `layout` is zero-sized; an error otherwise, or if `C` is not
+/// registered.
+#[doc(hidden)]
+#[inline(always)]
+pub fn static_alloc<C: StaticCache>(
+    layout: Layout,
+    flags: Flags,
+    node: i32,
+) -> Result<NonNull<[u8]>, AllocError> {
+    if layout.size() == 0 {
+        return Ok(NonNull::slice_from_raw_parts(dangling(layout)?, 0));
     }
     if !fits::<C>(layout) {
         return Err(AllocError);
     }
     // An unregistered slot fails the allocation.
-    let obj = slot.alloc(flags::gfp(flags), node);
+    let obj = C::slot().alloc(flags::gfp(flags), node);
     let obj = NonNull::new(obj.cast::<u8>()).ok_or(AllocError)?;
     Ok(NonNull::slice_from_raw_parts(
         obj,
         core::mem::size_of::<C::Object>(),
     ))
+}
+
+/// [`Allocator::free`](kernel::alloc::Allocator::free) for the static cache `C`: gives an
+/// object back to the cache; frees nothing for a zero-sized `layout`.
+///
+/// # Safety
+///
+/// The safety requirements of `Allocator::free`, with `C` as the allocator.
+#[doc(hidden)]
+#[inline(always)]
+pub unsafe fn static_free<C: StaticCache>(ptr: NonNull<u8>, layout: Layout) {
+    // A zero-sized allocation is a dangling pointer, not an object.
+    if layout.size() != 0 {
+        // SAFETY: by the safety requirements `ptr` is a live object of `C`, which the caller
+        // gives back here and does not use again.
+        unsafe { C::slot().free(ptr.as_ptr().cast()) };
+    }
+}
+
+/// A non-null pointer aligned for `layout`, for zero-sized allocations.
+fn dangling(layout: Layout) -> Result<NonNull<u8>, AllocError> {
+    // A `Layout`'s alignment is never zero, so this is never an error.
+    NonNull::new(layout.align() as *mut u8).ok_or(AllocError)
 }
 
 /// Declares a module-lifetime cache for objects of a type, usable as an allocator.

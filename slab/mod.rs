@@ -39,6 +39,11 @@
 //! allocations ([`CacheStats`]). Counters are per CPU, so the allocation path writes no cache
 //! line that another CPU writes too (see `slab/stats.rs`).
 //!
+//! Counting is the cache's second type parameter, [`Accounting`]: `KmemCache<T>` is
+//! `KmemCache<T, Stats>`, and `KmemCache<T, NoStats>` counts nothing, so that an allocation is
+//! the one slab call C makes. Without counters there is no `stats()` to call, and a leaked
+//! object is found by `kmem_cache_destroy()` itself, which warns and keeps the cache.
+//!
 //! # Example
 //!
 //! A driver with a cache of request objects, each holding a lock, pinned in place:
@@ -86,9 +91,8 @@ mod stats;
 pub use bulk::BulkBox;
 pub use cache::{CacheBox, KmemCache};
 pub use flags::CacheFlags;
-pub use global::{static_realloc, CacheSlot, Registration, StaticCache};
-pub use stats::CacheStats;
-pub(crate) use stats::Stats;
+pub use global::{static_alloc, static_free, static_realloc, CacheSlot, Registration, StaticCache};
+pub use stats::{Accounting, CacheStats, NoStats, Stats};
 
 /// What [`kmem_cache_allocator!`](crate::kmem_cache_allocator) names, reachable through
 /// `$crate` wherever the macro is used.

@@ -46,46 +46,14 @@ impl<T> PerCpu<T> {
         })
     }
 
-    /// The per-CPU pointer of the field at `offset` (from `core::mem::offset_of!`).
-    fn field<F>(&self, offset: usize) -> *mut F {
-        // Per-CPU pointers are offsets, not addresses of an allocation: `wrapping_add` makes
-        // no claim about what it points to.
-        self.ptr.as_ptr().cast::<u8>().wrapping_add(offset).cast()
-    }
-
-    /// Adds `val` to this CPU's `u64` at `offset`.
+    /// This CPU's copy, for a sequence of `this_cpu` operations.
     #[inline(always)]
-    pub(crate) fn add_u64(&self, offset: usize, val: u64) {
-        // SAFETY: the field is a `u64` of per-CPU memory that lives as long as `self`.
-        unsafe { compat::this_cpu_add_u64(self.field(offset), val) }
-    }
-
-    /// Adds `val` to this CPU's `c_long` at `offset`.
-    #[inline(always)]
-    pub(crate) fn add_long(&self, offset: usize, val: c_long) {
-        // SAFETY: as for `add_u64`, for a `c_long` field.
-        unsafe { compat::this_cpu_add_long(self.field(offset), val) }
-    }
-
-    /// Adds `val` to this CPU's `c_long` at `offset` and returns the sum.
-    #[inline(always)]
-    pub(crate) fn add_return_long(&self, offset: usize, val: c_long) -> c_long {
-        // SAFETY: as for `add_long`.
-        unsafe { compat::this_cpu_add_return_long(self.field(offset), val) }
-    }
-
-    /// This CPU's `c_long` at `offset`.
-    #[inline(always)]
-    pub(crate) fn read_long(&self, offset: usize) -> c_long {
-        // SAFETY: as for `add_long`.
-        unsafe { compat::this_cpu_read_long(self.field(offset)) }
-    }
-
-    /// Sets this CPU's `c_long` at `offset` to `new` if it is `old`; returns what it was.
-    #[inline(always)]
-    pub(crate) fn cmpxchg_long(&self, offset: usize, old: c_long, new: c_long) -> c_long {
-        // SAFETY: as for `add_long`.
-        unsafe { compat::this_cpu_cmpxchg_long(self.field(offset), old, new) }
+    pub(crate) fn this_cpu(&self) -> ThisCpu<'_, T> {
+        // INVARIANT: `self.ptr` is the pointer of `self`, which the borrow keeps alive.
+        ThisCpu {
+            ptr: self.ptr,
+            _p: PhantomData,
+        }
     }
 
     /// Calls `f` with each possible CPU's copy, read once (`READ_ONCE`) field by field by `f`
@@ -101,6 +69,72 @@ impl<T> PerCpu<T> {
             // SAFETY: `cpu` is possible, so it has a copy of the per-CPU memory.
             f(unsafe { bindings::per_cpu_ptr(self.ptr.as_ptr().cast(), cpu as i32) }.cast())
         }
+    }
+}
+
+/// The per-CPU pointer of a [`PerCpu`], copied out of it for the `this_cpu` operations.
+///
+/// A copy lives in a register: each operation is an `asm!` block that may write any memory, so
+/// the compiler would reload a pointer kept in the `PerCpu` after each one.
+///
+/// # Invariants
+///
+/// `ptr` is the pointer of a live [`PerCpu<T>`], which outlives `'a`.
+pub(crate) struct ThisCpu<'a, T> {
+    ptr: NonNull<T>,
+    _p: PhantomData<&'a PerCpu<T>>,
+}
+
+impl<T> Clone for ThisCpu<'_, T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T> Copy for ThisCpu<'_, T> {}
+
+impl<T> ThisCpu<'_, T> {
+    /// The per-CPU pointer of the field at `offset` (from `core::mem::offset_of!`).
+    #[inline(always)]
+    fn field<F>(self, offset: usize) -> *mut F {
+        // Per-CPU pointers are offsets, not addresses of an allocation: `wrapping_add` makes
+        // no claim about what it points to.
+        self.ptr.as_ptr().cast::<u8>().wrapping_add(offset).cast()
+    }
+
+    /// Adds `val` to this CPU's `u64` at `offset`.
+    #[inline(always)]
+    pub(crate) fn add_u64(self, offset: usize, val: u64) {
+        // SAFETY: the field is a `u64` of per-CPU memory that outlives `self` (type invariant).
+        unsafe { compat::this_cpu_add_u64(self.field(offset), val) }
+    }
+
+    /// Adds `val` to this CPU's `c_long` at `offset`.
+    #[inline(always)]
+    pub(crate) fn add_long(self, offset: usize, val: c_long) {
+        // SAFETY: as for `add_u64`, for a `c_long` field.
+        unsafe { compat::this_cpu_add_long(self.field(offset), val) }
+    }
+
+    /// Adds `val` to this CPU's `c_long` at `offset` and returns the sum.
+    #[inline(always)]
+    pub(crate) fn add_return_long(self, offset: usize, val: c_long) -> c_long {
+        // SAFETY: as for `add_long`.
+        unsafe { compat::this_cpu_add_return_long(self.field(offset), val) }
+    }
+
+    /// This CPU's `c_long` at `offset`.
+    #[inline(always)]
+    pub(crate) fn read_long(self, offset: usize) -> c_long {
+        // SAFETY: as for `add_long`.
+        unsafe { compat::this_cpu_read_long(self.field(offset)) }
+    }
+
+    /// Sets this CPU's `c_long` at `offset` to `new` if it is `old`; returns what it was.
+    #[inline(always)]
+    pub(crate) fn cmpxchg_long(self, offset: usize, old: c_long, new: c_long) -> c_long {
+        // SAFETY: as for `add_long`.
+        unsafe { compat::this_cpu_cmpxchg_long(self.field(offset), old, new) }
     }
 }
 

@@ -3,7 +3,7 @@
 //! The slab calls with their accounting, shared by [`KmemCache`](super::KmemCache), the
 //! module-lifetime caches and the pools: each call and its counting in one place.
 
-use super::{CacheFlags, Stats};
+use super::{Accounting, CacheFlags};
 use crate::bindings;
 use core::ptr::NonNull;
 use kernel::{
@@ -37,18 +37,38 @@ pub(crate) fn create(
 ///
 /// `cache` is a live cache and `stats` counts it.
 #[inline(always)]
-pub(crate) unsafe fn alloc(
+pub(crate) unsafe fn alloc<A: Accounting>(
     cache: *mut bindings::kmem_cache,
-    stats: &Stats,
+    stats: &A,
     gfp: bindings::gfp_t,
     node: c_int,
 ) -> *mut c_void {
+    // SAFETY: by the safety requirements.
+    unsafe { alloc_filled(cache, stats, gfp, node, |_| {}) }
+}
+
+/// As [`alloc`], with `fill` called on the new object before it is counted (and not at all
+/// if the allocation fails).
+///
+/// # Safety
+///
+/// As for [`alloc`].
+#[inline(always)]
+pub(crate) unsafe fn alloc_filled<A: Accounting>(
+    cache: *mut bindings::kmem_cache,
+    stats: &A,
+    gfp: bindings::gfp_t,
+    node: c_int,
+    fill: impl FnOnce(NonNull<c_void>),
+) -> *mut c_void {
     // SAFETY: `cache` is live by the safety requirements.
-    let obj = unsafe { bindings::kmem_cache_alloc_node(cache, gfp, node) };
-    if obj.is_null() {
-        stats.failed();
-    } else {
-        stats.alloced(1);
+    let obj = unsafe { kmem_cache_alloc_node(cache, gfp, node) };
+    match NonNull::new(obj) {
+        Some(new) => {
+            fill(new);
+            stats.alloced(1);
+        }
+        None => stats.failed(),
     }
     obj
 }
@@ -60,7 +80,11 @@ pub(crate) unsafe fn alloc(
 /// `cache` is a live cache and `stats` counts it; `obj` is an object of `cache` that is not
 /// used again.
 #[inline(always)]
-pub(crate) unsafe fn free(cache: *mut bindings::kmem_cache, stats: &Stats, obj: *mut c_void) {
+pub(crate) unsafe fn free<A: Accounting>(
+    cache: *mut bindings::kmem_cache,
+    stats: &A,
+    obj: *mut c_void,
+) {
     // SAFETY: by the safety requirements.
     unsafe { bindings::kmem_cache_free(cache, obj) };
     stats.freed(1);
@@ -73,9 +97,9 @@ pub(crate) unsafe fn free(cache: *mut bindings::kmem_cache, stats: &Stats, obj: 
 ///
 /// `cache` is a live cache and `stats` counts it; `objs` is valid for writes of `nr` pointers;
 /// `nr > 0`.
-pub(crate) unsafe fn alloc_bulk(
+pub(crate) unsafe fn alloc_bulk<A: Accounting>(
     cache: *mut bindings::kmem_cache,
-    stats: &Stats,
+    stats: &A,
     gfp: bindings::gfp_t,
     nr: usize,
     objs: *mut *mut c_void,
@@ -97,9 +121,9 @@ pub(crate) unsafe fn alloc_bulk(
 ///
 /// `cache` is a live cache and `stats` counts it; `objs` holds `nr` objects of `cache` that
 /// are not used again.
-pub(crate) unsafe fn free_bulk(
+pub(crate) unsafe fn free_bulk<A: Accounting>(
     cache: *mut bindings::kmem_cache,
-    stats: &Stats,
+    stats: &A,
     nr: usize,
     objs: *mut *mut c_void,
 ) {
@@ -108,33 +132,63 @@ pub(crate) unsafe fn free_bulk(
     stats.freed(nr);
 }
 
-/// Destroys `cache` and its counters `stats` if no object of it is live or being allocated.
-/// Otherwise both are leaked on purpose, and an error logged: memory that safe Rust code may
-/// still reach (a leaked box) must stay valid, and frees into the cache still count. Returns
-/// whether it destroyed them.
+/// Destroys `cache` and its counters `stats` unless objects of it are counted live or being
+/// allocated. Otherwise both are leaked on purpose, and an error logged: memory that safe Rust
+/// code may still reach (a leaked box) must stay valid, and frees into the cache still count.
+/// Without counters ([`NoStats`](super::NoStats)) the cache is always handed to
+/// `kmem_cache_destroy()`, which itself keeps a cache that still has objects. Returns whether
+/// it destroyed them.
 ///
 /// # Safety
 ///
 /// `cache` is a live cache and `stats`, from `KBox::into_raw`, counts it; the caller gives up
 /// both and allocates from neither again.
-pub(crate) unsafe fn destroy(
+pub(crate) unsafe fn destroy<A: Accounting>(
     cache: *mut bindings::kmem_cache,
-    stats: *mut Stats,
+    stats: *mut A,
     name: &CStr,
 ) -> bool {
     // SAFETY: `stats` is live by the safety requirements.
-    let (counted, pending) = unsafe { &*stats }.read_with_pending();
-    if counted.live != 0 || pending != 0 {
+    let in_use = unsafe { &*stats }.in_use().unwrap_or(0);
+    if in_use != 0 {
         pr_err!(
             "rust slab: cache {} still has {} objects; leaking it\n",
             name.to_str().unwrap_or("?"),
-            counted.live + pending
+            in_use
         );
         return false;
     }
-    // SAFETY: no object of `cache` is live or on its way, and nobody allocates from it again.
+    // SAFETY: no object of `cache` is counted live or on its way, and nobody allocates from it
+    // again.
     unsafe { bindings::kmem_cache_destroy(cache) };
     // SAFETY: `stats` came from `KBox::into_raw` and is given up by the caller.
     drop(unsafe { KBox::from_raw(stats) });
     true
+}
+
+/// `kmem_cache_alloc_node()`, which C gets as a macro: the exported function itself when
+/// allocation profiling is off (the macro adds nothing then), so the fast path makes the one
+/// call C makes, and `kmem_cache_alloc()`'s for any node, as C's; through the helper
+/// otherwise, so that profiling sees the allocation.
+///
+/// # Safety
+///
+/// `cache` is a live cache.
+#[inline(always)]
+unsafe fn kmem_cache_alloc_node(
+    cache: *mut bindings::kmem_cache,
+    gfp: bindings::gfp_t,
+    node: c_int,
+) -> *mut c_void {
+    #[cfg(not(CONFIG_MEM_ALLOC_PROFILING))]
+    if node == bindings::NUMA_NO_NODE {
+        // SAFETY: by the safety requirements.
+        return unsafe { bindings::kmem_cache_alloc_noprof(cache, gfp) };
+    }
+    #[cfg(not(CONFIG_MEM_ALLOC_PROFILING))]
+    // SAFETY: by the safety requirements.
+    return unsafe { bindings::kmem_cache_alloc_node_noprof(cache, gfp, node) };
+    #[cfg(CONFIG_MEM_ALLOC_PROFILING)]
+    // SAFETY: by the safety requirements.
+    return unsafe { bindings::kmem_cache_alloc_node(cache, gfp, node) };
 }

@@ -112,8 +112,124 @@ const PENDING: usize = offset_of!(CpuCounters, pending);
 const DELTA: usize = offset_of!(CpuCounters, delta);
 const PEAK: usize = offset_of!(CpuCounters, peak);
 
-/// The counters of one cache or pool.
-pub(crate) struct Stats {
+/// What a cache counts: the accounting parameter of [`KmemCache<T, A>`](super::KmemCache).
+///
+/// [`Stats`], the default, keeps the [`CacheStats`] counters; [`NoStats`] keeps none and
+/// costs nothing. The methods are the library's own; the trait is sealed.
+///
+/// # Examples
+///
+/// ```
+/// use kernel::c_str;
+/// use rust_mempool::slab::{Accounting, CacheFlags, KmemCache, NoStats, Stats};
+///
+/// fn make<A: Accounting>(name: &'static CStr) -> Result<KmemCache<u64, A>> {
+///     KmemCache::new(name, CacheFlags::NONE)
+/// }
+///
+/// let counted = make::<Stats>(c_str!("doc_accounting_on"))?;
+/// let bare = make::<NoStats>(c_str!("doc_accounting_off"))?;
+/// drop((counted.alloc(1, GFP_KERNEL)?, bare.alloc(2, GFP_KERNEL)?));
+/// assert_eq!(counted.stats().allocs, 1);
+/// # Ok::<(), Error>(())
+/// ```
+pub trait Accounting: Send + Sync + Sized + sealed::Sealed + 'static {
+    #[doc(hidden)]
+    fn new_counters() -> Result<Self>;
+    #[doc(hidden)]
+    fn alloced(&self, nr: usize);
+    #[doc(hidden)]
+    fn failed(&self);
+    #[doc(hidden)]
+    fn freed(&self, nr: usize);
+    /// Objects live or being allocated, if counted: a cache is destroyed only when this is
+    /// zero, and always when it is `None`.
+    #[doc(hidden)]
+    fn in_use(&self) -> Option<u64>;
+}
+
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for super::Stats {}
+    impl Sealed for super::NoStats {}
+}
+
+/// No counters: a cache that counts nothing, so that its allocations and frees are the slab
+/// calls alone, at the price of C.
+///
+/// Without a live count the cache cannot tell leaked objects at its drop, so
+/// `kmem_cache_destroy()` finds them: slab then warns and keeps the cache, and the leaked
+/// objects stay valid.
+///
+/// # Examples
+///
+/// ```
+/// use kernel::c_str;
+/// use rust_mempool::slab::{CacheFlags, KmemCache, NoStats};
+///
+/// let cache = KmemCache::<[u8; 64], NoStats>::new(c_str!("doc_nostats"), CacheFlags::NONE)?;
+/// let mut block = cache.alloc([0; 64], GFP_KERNEL)?;
+/// block[0] = 1;
+/// assert_eq!(block[0], 1);
+/// # Ok::<(), Error>(())
+/// ```
+#[derive(Clone, Copy, Debug)]
+pub struct NoStats;
+
+impl Accounting for NoStats {
+    fn new_counters() -> Result<Self> {
+        Ok(NoStats)
+    }
+    #[inline(always)]
+    fn alloced(&self, _nr: usize) {}
+    #[inline(always)]
+    fn failed(&self) {}
+    #[inline(always)]
+    fn freed(&self, _nr: usize) {}
+    fn in_use(&self) -> Option<u64> {
+        None
+    }
+}
+
+impl Accounting for Stats {
+    fn new_counters() -> Result<Self> {
+        Self::new()
+    }
+    #[inline(always)]
+    fn alloced(&self, nr: usize) {
+        Stats::alloced(self, nr)
+    }
+    #[inline(always)]
+    fn failed(&self) {
+        Stats::failed(self)
+    }
+    #[inline(always)]
+    fn freed(&self, nr: usize) {
+        Stats::freed(self, nr)
+    }
+    fn in_use(&self) -> Option<u64> {
+        let (counted, pending) = self.read_with_pending();
+        Some(counted.live + pending)
+    }
+}
+
+/// Per-CPU usage counters, read as [`CacheStats`]: the default accounting of a
+/// [`KmemCache`](super::KmemCache), and what module-lifetime caches and pools keep.
+///
+/// # Examples
+///
+/// ```
+/// use kernel::c_str;
+/// use rust_mempool::slab::{CacheFlags, KmemCache, Stats};
+///
+/// // `KmemCache<T>` is `KmemCache<T, Stats>`.
+/// let cache: KmemCache<u32, Stats> =
+///     KmemCache::<u32>::new(c_str!("doc_stats_type"), CacheFlags::NONE)?;
+/// let _a = cache.alloc(7, GFP_KERNEL)?;
+/// assert_eq!(cache.stats().live, 1);
+/// # Ok::<(), Error>(())
+/// ```
+pub struct Stats {
     cpu: PerCpu<CpuCounters>,
     folded: AtomicLong,
 }
@@ -129,31 +245,38 @@ impl Stats {
     /// Counts `nr` objects about to be allocated (positive) or resolved (negative).
     #[inline(always)]
     pub(crate) fn reserve(&self, nr: c_long) {
-        self.cpu.add_long(PENDING, nr);
+        self.cpu.this_cpu().add_long(PENDING, nr);
     }
 
     /// Moves this CPU's delta into the shared count: added there before it is taken away
     /// here, so a reader racing with it over-counts live for a moment but never under-counts
     /// it (which could let a cache with live objects be destroyed). If preemption moves us to
     /// another CPU in between, the sum over all CPUs is still right.
+    #[cold]
     fn fold(&self) {
-        let delta = self.cpu.read_long(DELTA);
+        let cpu = self.cpu.this_cpu();
+        let delta = cpu.read_long(DELTA);
         self.folded.add_relaxed(delta);
         // Pairs with `smp_rmb()` in `read_with_pending()`: added before taken away.
         compat::smp_mb();
-        self.cpu.add_long(DELTA, -delta);
+        cpu.add_long(DELTA, -delta);
     }
 
     /// Counts `nr` objects handed out.
+    ///
+    /// The sums wrap rather than check for overflow: no counter comes near 2^63 objects, and
+    /// the allocation path should not carry a panic for it.
     #[inline(always)]
     pub(crate) fn alloced(&self, nr: usize) {
-        self.cpu.add_u64(ALLOCS, nr as u64);
-        let delta = self.cpu.add_return_long(DELTA, nr as c_long);
-        let live = self.folded.load_relaxed() + delta;
-        let mut peak = self.cpu.read_long(PEAK);
+        // One copy of the per-CPU pointer for all the operations below.
+        let cpu = self.cpu.this_cpu();
+        cpu.add_u64(ALLOCS, nr as u64);
+        let delta = cpu.add_return_long(DELTA, nr as c_long);
+        let live = self.folded.load_relaxed().wrapping_add(delta);
+        let mut peak = cpu.read_long(PEAK);
         // A racing interrupt on this CPU may have raised it: keep the larger.
         while live > peak {
-            let old = self.cpu.cmpxchg_long(PEAK, peak, live);
+            let old = cpu.cmpxchg_long(PEAK, peak, live);
             if old == peak {
                 break;
             }
@@ -167,13 +290,13 @@ impl Stats {
     /// Counts one allocation call that got nothing.
     #[inline(always)]
     pub(crate) fn failed(&self) {
-        self.cpu.add_u64(FAILURES, 1);
+        self.cpu.this_cpu().add_u64(FAILURES, 1);
     }
 
     /// Counts `nr` objects given back.
     #[inline(always)]
     pub(crate) fn freed(&self, nr: usize) {
-        if self.cpu.add_return_long(DELTA, -(nr as c_long)) <= -FOLD_BATCH {
+        if self.cpu.this_cpu().add_return_long(DELTA, -(nr as c_long)) <= -FOLD_BATCH {
             self.fold();
         }
     }
@@ -189,7 +312,7 @@ impl Stats {
             // SAFETY: `for_each_cpu` passes a valid, aligned pointer to one CPU's counters.
             pending += unsafe { read_once(&raw const (*c).pending) };
         });
-        // Pairs with `smp_mb()` of the allocation path: counted live before not pending.
+        // Pairs with `smp_wmb()` of the allocation path: counted live before not pending.
         compat::smp_mb();
         let (mut allocs, mut failures, mut live, mut peak) = (0u64, 0u64, 0 as c_long, 0);
         self.cpu.for_each_cpu(|c| {

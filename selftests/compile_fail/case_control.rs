@@ -5,5 +5,7 @@ fn body() -> Result {
     let obj = cache.alloc(1, GFP_KERNEL)?;
     drop(obj);
     drop(cache);
+    let bare = KmemCache::<u64, slab::NoStats>::new(c_str!("cf_control_bare"), CacheFlags::NONE)?;
+    drop(bare.alloc(2, GFP_KERNEL)?);
     Ok(())
 }

@@ -93,15 +93,17 @@ for case in "$RMP_ROOT"/selftests/compile_fail/case_*.rs; do
 done
 # c_copy DIR [SED]: builds slab/ and mempool/ in DIR against bindgen's output
 # for a copy of the library's C (its header and its helpers), with SED applied
-# to the copy of helpers/mempool.c; succeeds if the Rust object was made.
+# to the copies of helpers/*.c; succeeds if the Rust object was made.
 c_copy() {
 	local dir=$1 name
 	name=$(basename "$dir")
 	mkdir -p "$dir/bindings" "$dir/debugfs" "$dir/helpers"
 	cp "$RMP_ROOT/bindings/library.h" "$dir/bindings/"
 	cp "$RMP_ROOT"/debugfs/*.h "$dir/debugfs/"
-	cp "$RMP_ROOT"/helpers/*.c "$dir/helpers/"
-	sed "${2:-}" "$RMP_ROOT/helpers/mempool.c" >"$dir/helpers/mempool.c"
+	local c
+	for c in "$RMP_ROOT"/helpers/*.c; do
+		sed "${2:-}" "$c" >"$dir/helpers/$(basename "$c")"
+	done
 	cat >"$dir/$name.rs" <<ROOT
 //! The library against the bindings of the C in \`$dir\`.
 use kernel::prelude::*;
@@ -151,11 +153,11 @@ else
 	echo "not ok - compile_fail: bindings: the library does not build against a copy of its C"
 	grep -E -A5 "^(error|warning)" "$work/c_same/make.log" | head -n 30 | sed 's/^/# /'
 fi
-# mempool_alloc()'s helper gains an argument in C only: its Rust caller must not build.
-extra='s/^\(__rust_helper void \*rmp_helper_mempool_alloc(mempool_t \*pool, gfp_t gfp_mask\)\()\)$/\1, int extra\2/'
+# cpu_possible()'s helper gains an argument in C only: its Rust caller must not build.
+extra='s/^\(__rust_helper bool rmp_helper_cpu_possible(unsigned int cpu\)\()\)$/\1, int extra\2/'
 c_copy "$work/c_changed" "$extra" || true
-if ! grep -q 'int extra' "$work/c_changed/helpers/mempool.c"; then
-	echo "not ok - compile_fail: bindings: rmp_helper_mempool_alloc() not found in helpers/mempool.c to change"
+if ! grep -q 'int extra' "$work/c_changed/helpers/percpu.c"; then
+	echo "not ok - compile_fail: bindings: rmp_helper_cpu_possible() not found in helpers/percpu.c to change"
 elif grep -q '^error\[E0061\]' "$work/c_changed/make.log"; then
 	echo "ok - compile_fail: bindings: a C prototype changed without its Rust caller fails the build (E0061)"
 else

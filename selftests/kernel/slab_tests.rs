@@ -4,7 +4,7 @@
 
 use crate::failslab;
 use crate::ktap::{check, check_eq, Test, TestResult};
-use crate::slab::{CacheFlags, CacheStats, KmemCache, StaticCache};
+use crate::slab::{CacheFlags, CacheStats, KmemCache, NoStats, StaticCache};
 use core::sync::atomic::{AtomicUsize, Ordering};
 use kernel::{alloc::Box, c_str, new_mutex, prelude::*, sync::Mutex};
 
@@ -17,6 +17,7 @@ pub(crate) const TESTS: &[Test] = &[
     ("init_error_returns_memory", init_error_returns_memory),
     ("pin_init_holds_a_mutex", pin_init_mutex),
     ("bulk_alloc_and_free", bulk),
+    ("no_stats_cache_keeps_the_same_rules", no_stats),
     ("static_cache_box_and_pin_init", static_cache),
     (
         "static_cache_refuses_what_does_not_fit",
@@ -196,6 +197,30 @@ fn bulk() -> TestResult {
     let none = cache.alloc_bulk(0, GFP_KERNEL, |i| Tracked(i as u64))?;
     check!(none.is_empty());
     check_eq!(cache.stats(), stats(32, 32, 32, 0));
+    Ok(())
+}
+
+/// A cache without counters: the same objects, drops and bulk as a counted one, and no
+/// memory for counters.
+fn no_stats() -> TestResult {
+    check_eq!(core::mem::size_of::<NoStats>(), 0);
+    let cache = KmemCache::<Tracked, NoStats>::new(c_str!("rmp_t_nostats"), CacheFlags::NONE)?;
+    DROPS.store(0, Ordering::Relaxed);
+    let a = cache.alloc(Tracked(7), GFP_KERNEL)?;
+    let b = cache.alloc(Tracked(8), GFP_KERNEL)?;
+    check_eq!((a.0, b.0), (7, 8));
+    check_eq!(crate::slab::CacheBox::into_inner(b).0, 8);
+    // `into_inner` moved the value out: dropping it is the first drop.
+    check_eq!(DROPS.load(Ordering::Relaxed), 1);
+    drop(a);
+    check_eq!(DROPS.load(Ordering::Relaxed), 2);
+    let objs = cache.alloc_bulk(16, GFP_KERNEL, |i| Tracked(i as u64))?;
+    check_eq!(objs.iter().map(|t| t.0).sum::<u64>(), (0..16).sum::<u64>());
+    drop(objs);
+    check_eq!(DROPS.load(Ordering::Relaxed), 18);
+    let zeroed = KmemCache::<[u64; 4], NoStats>::new(c_str!("rmp_t_nostats0"), CacheFlags::NONE)?;
+    drop(zeroed.alloc([u64::MAX; 4], GFP_KERNEL)?);
+    check_eq!(*zeroed.alloc_zeroed(GFP_KERNEL)?, [0; 4]);
     Ok(())
 }
 
