@@ -2,8 +2,12 @@
 
 //! Objects allocated and freed in bulk.
 
-use super::{Accounting, KmemCache, Stats};
-use kernel::prelude::*;
+use super::{compat, Accounting, KmemCache, Stats};
+use core::mem::MaybeUninit;
+use kernel::{
+    alloc::{AllocError, Flags},
+    prelude::*,
+};
 
 /// Objects from one [`KmemCache`], allocated together by [`KmemCache::alloc_bulk`] and given
 /// back together (`kmem_cache_free_bulk()`) when dropped, after each `T` is dropped once.
@@ -30,7 +34,7 @@ use kernel::prelude::*;
 /// # Ok::<(), Error>(())
 /// ```
 pub struct BulkBox<'a, T, A: Accounting = Stats> {
-    ptrs: KVec<*mut T>,
+    ptrs: Ptrs<T>,
     cache: &'a KmemCache<T, A>,
 }
 
@@ -43,7 +47,7 @@ impl<'a, T, A: Accounting> BulkBox<'a, T, A> {
     /// # Invariants
     ///
     /// The caller hands over `ptrs` satisfying the type invariant.
-    pub(super) fn new(ptrs: KVec<*mut T>, cache: &'a KmemCache<T, A>) -> Self {
+    pub(super) fn new(ptrs: Ptrs<T>, cache: &'a KmemCache<T, A>) -> Self {
         Self { ptrs, cache }
     }
 
@@ -60,7 +64,7 @@ impl<'a, T, A: Accounting> BulkBox<'a, T, A> {
     /// # Ok::<(), Error>(())
     /// ```
     pub fn len(&self) -> usize {
-        self.ptrs.len()
+        self.ptrs.as_slice().len()
     }
 
     /// Whether there are no objects.
@@ -77,7 +81,7 @@ impl<'a, T, A: Accounting> BulkBox<'a, T, A> {
     /// # Ok::<(), Error>(())
     /// ```
     pub fn is_empty(&self) -> bool {
-        self.ptrs.is_empty()
+        self.ptrs.as_slice().is_empty()
     }
 
     /// The `i`-th object, if there is one.
@@ -95,7 +99,7 @@ impl<'a, T, A: Accounting> BulkBox<'a, T, A> {
     /// ```
     pub fn get(&self, i: usize) -> Option<&T> {
         // SAFETY: by the type invariant each pointer is a valid `T` owned by `self`.
-        self.ptrs.get(i).map(|&p| unsafe { &*p })
+        self.ptrs.as_slice().get(i).map(|&p| unsafe { &*p })
     }
 
     /// The `i`-th object, mutably, if there is one.
@@ -116,7 +120,7 @@ impl<'a, T, A: Accounting> BulkBox<'a, T, A> {
     /// ```
     pub fn get_mut(&mut self, i: usize) -> Option<&mut T> {
         // SAFETY: as in `get`; the pointers are distinct, so `&mut self` makes this unique.
-        self.ptrs.get(i).map(|&p| unsafe { &mut *p })
+        self.ptrs.as_slice().get(i).map(|&p| unsafe { &mut *p })
     }
 
     /// The objects in order.
@@ -134,7 +138,7 @@ impl<'a, T, A: Accounting> BulkBox<'a, T, A> {
     /// ```
     pub fn iter(&self) -> impl Iterator<Item = &T> {
         // SAFETY: as in `get`.
-        self.ptrs.iter().map(|&p| unsafe { &*p })
+        self.ptrs.as_slice().iter().map(|&p| unsafe { &*p })
     }
 
     /// The objects in order, mutably.
@@ -153,19 +157,103 @@ impl<'a, T, A: Accounting> BulkBox<'a, T, A> {
     /// ```
     pub fn iter_mut(&mut self) -> impl Iterator<Item = &mut T> {
         // SAFETY: as in `get_mut`: distinct pointers, each visited once under `&mut self`.
-        self.ptrs.iter().map(|&p| unsafe { &mut *p })
+        self.ptrs.as_slice().iter().map(|&p| unsafe { &mut *p })
     }
 }
 
 impl<T, A: Accounting> Drop for BulkBox<'_, T, A> {
+    #[inline]
     fn drop(&mut self) {
-        for &p in self.ptrs.iter() {
+        for &p in self.ptrs.as_slice().iter() {
             // SAFETY: by the type invariant `p` holds a `T`, dropped here once.
             unsafe { core::ptr::drop_in_place(p) };
         }
-        if !self.ptrs.is_empty() {
+        if !self.ptrs.as_slice().is_empty() {
             // SAFETY: every pointer came from `cache`, was dropped above and is not used again.
-            unsafe { self.cache.free_bulk_raw(&mut self.ptrs) };
+            unsafe { self.cache.free_bulk_raw(self.ptrs.as_mut_slice()) };
+        }
+    }
+}
+
+/// Batches of up to this many objects keep their pointers inside the [`BulkBox`], larger ones
+/// in an array from kmalloc: a kmalloc and a kfree per batch cost more than the slab calls of
+/// a small batch.
+const INLINE: usize = 16;
+
+/// The object pointers of a [`BulkBox`].
+///
+/// # Invariants
+///
+/// `Inline`: `len <= INLINE`, and the first `len` elements of `ptrs` are initialised.
+pub(super) enum Ptrs<T> {
+    Inline {
+        len: usize,
+        ptrs: MaybeUninit<[*mut T; INLINE]>,
+    },
+    Heap(KVec<*mut T>),
+}
+
+impl<T> Ptrs<T> {
+    /// Room for `nr` pointers, none set; `flags` for the array, if it needs one.
+    #[inline]
+    pub(super) fn with_capacity(nr: usize, flags: Flags) -> Result<Self, AllocError> {
+        if nr <= INLINE {
+            // INVARIANT: no element is set, and none is claimed.
+            Ok(Self::Inline {
+                len: 0,
+                ptrs: MaybeUninit::uninit(),
+            })
+        } else {
+            Ok(Self::Heap(KVec::with_capacity(nr, flags)?))
+        }
+    }
+
+    /// Where the pointers go, with room for the `nr` given to [`Self::with_capacity`].
+    #[inline]
+    pub(super) fn as_mut_ptr(&mut self) -> *mut *mut T {
+        match self {
+            Self::Inline { ptrs, .. } => ptrs.as_mut_ptr().cast(),
+            Self::Heap(v) => v.as_mut_ptr(),
+        }
+    }
+
+    /// Marks the first `nr` pointers as set.
+    ///
+    /// # Safety
+    ///
+    /// None was set before, `nr` is at most the `nr` given to [`Self::with_capacity`], and the
+    /// first `nr` elements from [`Self::as_mut_ptr`] were written.
+    #[inline]
+    pub(super) unsafe fn set_len(&mut self, nr: usize) {
+        match self {
+            // INVARIANT: `nr <= INLINE`, as this array was made for `nr`, and they were written.
+            Self::Inline { len, .. } => *len = nr,
+            // SAFETY: by the safety requirements, for the vector's own slots.
+            Self::Heap(v) => unsafe { compat::kvec_fill_empty(v, nr) },
+        }
+    }
+
+    /// The pointers set.
+    #[inline]
+    pub(super) fn as_slice(&self) -> &[*mut T] {
+        match self {
+            // SAFETY: by the type invariant the first `len <= INLINE` elements are initialised.
+            Self::Inline { len, ptrs } => unsafe {
+                core::slice::from_raw_parts(ptrs.as_ptr().cast(), *len)
+            },
+            Self::Heap(v) => v,
+        }
+    }
+
+    /// The pointers set, to change.
+    #[inline]
+    pub(super) fn as_mut_slice(&mut self) -> &mut [*mut T] {
+        match self {
+            // SAFETY: as in `as_slice`, and `&mut self` makes the access unique.
+            Self::Inline { len, ptrs } => unsafe {
+                core::slice::from_raw_parts_mut(ptrs.as_mut_ptr().cast(), *len)
+            },
+            Self::Heap(v) => v,
         }
     }
 }

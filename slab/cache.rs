@@ -2,7 +2,7 @@
 
 //! A slab cache of `T` whose objects borrow it.
 
-use super::{compat, flags, raw, Accounting, BulkBox, CacheFlags, CacheStats, Stats};
+use super::{bulk::Ptrs, compat, flags, raw, Accounting, BulkBox, CacheFlags, CacheStats, Stats};
 use crate::bindings;
 use compat::Zeroable;
 use core::{
@@ -459,16 +459,18 @@ impl<T, A: Accounting> KmemCache<T, A> {
     /// assert_eq!(cache.stats().frees, 16);
     /// # Ok::<(), Error>(())
     /// ```
+    #[inline]
     pub fn alloc_bulk(
         &self,
         nr: usize,
         flags: Flags,
         mut init: impl FnMut(usize) -> T,
     ) -> Result<BulkBox<'_, T, A>> {
-        // The array of pointers itself comes from kmalloc; it must not be zeroed twice.
-        let mut ptrs = KVec::<*mut T>::with_capacity(nr, flags & !__GFP_ZERO)?;
+        // The array of pointers, if it comes from kmalloc, must not be zeroed twice.
+        let mut ptrs = Ptrs::<T>::with_capacity(nr, flags & !__GFP_ZERO)?;
         if nr > 0 {
-            // SAFETY: the cache and counters are live by the type invariant; `ptrs` has room
+            let slots = ptrs.as_mut_ptr();
+            // SAFETY: the cache and counters are live by the type invariant; `slots` has room
             // for `nr` pointers.
             let got = unsafe {
                 raw::alloc_bulk(
@@ -476,21 +478,20 @@ impl<T, A: Accounting> KmemCache<T, A> {
                     &**self.stats,
                     flags::gfp(flags),
                     nr,
-                    ptrs.as_mut_ptr().cast(),
+                    slots.cast(),
                 )
             };
             if !got {
                 return Err(ENOMEM);
             }
             for i in 0..nr {
-                // SAFETY: `raw::alloc_bulk` wrote `nr` valid object pointers to `ptrs`.
-                let obj = unsafe { *ptrs.as_ptr().add(i) };
+                // SAFETY: `raw::alloc_bulk` wrote `nr` valid object pointers to `slots`.
+                let obj = unsafe { *slots.add(i) };
                 // SAFETY: `obj` is an unused object of this cache, valid for writes of a `T`.
                 unsafe { obj.write(init(i)) };
             }
-            // SAFETY: `ptrs` is empty and its first `nr` slots were written above, within its
-            // capacity of `nr`.
-            unsafe { compat::kvec_fill_empty(&mut ptrs, nr) };
+            // SAFETY: `ptrs` was made for `nr` pointers, and the first `nr` were written above.
+            unsafe { ptrs.set_len(nr) };
         }
         // INVARIANT: every pointer in `ptrs` is an initialised object of `self`.
         Ok(BulkBox::new(ptrs, self))

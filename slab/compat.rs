@@ -160,7 +160,8 @@ impl AtomicLong {
 
     pub(crate) fn add_relaxed(&self, v: isize) {
         self.0.add(v, kernel::sync::atomic::Relaxed)
-    }}
+    }
+}
 
 #[cfg(not(rmp_kernel_atomic))]
 impl AtomicLong {
@@ -174,7 +175,8 @@ impl AtomicLong {
 
     pub(crate) fn add_relaxed(&self, v: isize) {
         self.0.fetch_add(v, core::sync::atomic::Ordering::Relaxed);
-    }}
+    }
+}
 
 #[cfg(rmp_kernel_atomic)]
 impl<T> AtomicPtr<T> {

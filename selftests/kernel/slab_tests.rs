@@ -197,6 +197,22 @@ fn bulk() -> TestResult {
     let none = cache.alloc_bulk(0, GFP_KERNEL, |i| Tracked(i as u64))?;
     check!(none.is_empty());
     check_eq!(cache.stats(), stats(32, 32, 32, 0));
+    // 16 pointers fit in the box itself, 17 take an array: the same objects either way.
+    for nr in [16usize, 17] {
+        DROPS.store(0, Ordering::Relaxed);
+        let mut objs = cache.alloc_bulk(nr, GFP_KERNEL, |i| Tracked(i as u64))?;
+        check_eq!(objs.len(), nr);
+        if let Some(t) = objs.get_mut(nr - 1) {
+            t.0 = 1000;
+        }
+        check_eq!(
+            objs.iter().map(|t| t.0).sum::<u64>(),
+            (0..nr as u64 - 1).sum::<u64>() + 1000
+        );
+        drop(objs);
+        check_eq!(DROPS.load(Ordering::Relaxed), nr);
+    }
+    check_eq!(cache.stats(), stats(32 + 16 + 17, 32 + 16 + 17, 32, 0));
     Ok(())
 }
 
