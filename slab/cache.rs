@@ -180,6 +180,14 @@ impl<T, A: Accounting> KmemCache<T, A> {
         unsafe { bindings::kmem_cache_size(self.cache.as_ptr()) as usize }
     }
 
+    /// The C cache and its counters, for allocations with the accounting of [`raw`]. Both are
+    /// memory the cache owns, not part of `self` (the counters are boxed): a pool may keep
+    /// their addresses, which stay valid until `self` is dropped, wherever it moves.
+    #[inline(always)]
+    pub(crate) fn as_raw(&self) -> (*mut bindings::kmem_cache, &A) {
+        (self.cache.as_ptr(), &self.stats)
+    }
+
     /// Allocates uninitialised memory for one `T`, counted in the statistics.
     // Inlined, as is the slab call and the counting in it: the fast path is one call, as C's.
     #[inline(always)]
@@ -198,11 +206,12 @@ impl<T, A: Accounting> KmemCache<T, A> {
         flags: Flags,
         fill: impl FnOnce(NonNull<MaybeUninit<T>>),
     ) -> Result<NonNull<MaybeUninit<T>>, AllocError> {
+        let (cache, stats) = self.as_raw();
         // SAFETY: the cache is live and `stats` counts it, by the type invariant.
         let obj = unsafe {
             raw::alloc_filled(
-                self.cache.as_ptr(),
-                &**self.stats,
+                cache,
+                stats,
                 flags::gfp(flags),
                 bindings::NUMA_NO_NODE,
                 |obj| fill(obj.cast()),
@@ -219,7 +228,7 @@ impl<T, A: Accounting> KmemCache<T, A> {
     /// that still needs dropping.
     #[inline(always)]
     pub(crate) unsafe fn free_uninit(&self, ptr: NonNull<T>) {
-        let (cache, stats) = (self.cache.as_ptr(), &**self.stats);
+        let (cache, stats) = self.as_raw();
         // SAFETY: by the type invariant the cache is live and `stats` counts it; by the safety
         // requirements `ptr` is an object of this cache that nobody uses any more.
         unsafe { raw::free(cache, stats, ptr.as_ptr().cast()) };
@@ -534,13 +543,6 @@ impl<T> KmemCache<T, Stats> {
     /// ```
     pub fn stats(&self) -> CacheStats {
         self.stats.read()
-    }
-
-    /// The C cache and its counters, for allocations with the accounting of [`raw`]. Both are
-    /// memory the cache owns, not part of `self` (the counters are boxed): a pool may keep
-    /// their addresses, which stay valid until `self` is dropped, wherever it moves.
-    pub(crate) fn as_raw(&self) -> (*mut bindings::kmem_cache, &Stats) {
-        (self.cache.as_ptr(), &self.stats)
     }
 }
 

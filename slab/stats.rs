@@ -149,6 +149,7 @@ pub trait Accounting: Send + Sync + Sized + sealed::Sealed + 'static {
 }
 
 mod sealed {
+    #[doc(hidden)]
     pub trait Sealed {}
     impl Sealed for super::Stats {}
     impl Sealed for super::NoStats {}
