@@ -189,6 +189,12 @@ impl Command for PoolControl {
                 Mempool::try_alloc_shared(&self.pool, req, GFP_NOWAIT | __GFP_NOWARN)
             }),
             Cmd::Resize(n) => self.pool.resize(n),
+            Cmd::Reset => {
+                // All elements back, then the reserve's low mark starts again from there.
+                release(&mut held, Cmd::Reset)?;
+                self.pool.reset_reserve_low();
+                Ok(())
+            }
             other => release(&mut held, other),
         }
     }

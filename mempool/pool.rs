@@ -100,6 +100,11 @@ pub struct PoolStats {
     pub min_nr: u64,
     /// Elements in the reserve now.
     pub reserve: u64,
+    /// The fewest elements the reserve has held since the pool was made or since
+    /// [`Mempool::reset_reserve_low`]: `min_nr - reserve_low` elements of the reserve were
+    /// needed at once, and 0 says the reserve ran dry. Exact when one thread at a time
+    /// allocates from the reserve.
+    pub reserve_low: u64,
     /// Elements handed out.
     pub allocs: u64,
     /// Elements given back.
@@ -132,8 +137,8 @@ impl PoolStats {
     }
 }
 
-/// One `key: value` line per counter, in the order of the fields after `min_nr` and `reserve`
-/// (the element counters as a cache shows them, then the pool's own), as debugfs shows them;
+/// One `key: value` line per counter, in the order of the fields after `min_nr`, `reserve` and
+/// `reserve_low` (the element counters as a cache shows them, then the pool's own), as debugfs shows them;
 /// with `{:#}`, one line of `key value` pairs in the same order, as the kernel log shows them.
 ///
 /// # Examples
@@ -150,12 +155,13 @@ impl PoolStats {
 /// assert_eq!(
 ///     text.to_str()?,
 ///     "allocs: 1\nfrees: 0\nlive: 1\npeak: 1\nfailures: 0\n\
-///      min_nr: 2\nreserve: 2\nemergency: 0\nwaits: 0\n"
+///      min_nr: 2\nreserve: 2\nreserve_low: 2\nemergency: 0\nwaits: 0\n"
 /// );
 /// let line = CString::try_from_fmt(format_args!("{:#}", pool.stats()))?;
 /// assert_eq!(
 ///     line.to_str()?,
-///     "allocs 1, frees 0, live 1, peak 1, failures 0, min_nr 2, reserve 2, emergency 0, waits 0"
+///     "allocs 1, frees 0, live 1, peak 1, failures 0, min_nr 2, reserve 2, reserve_low 2, \
+///      emergency 0, waits 0"
 /// );
 /// drop(one);
 /// # Ok::<(), Error>(())
@@ -165,10 +171,11 @@ impl core::fmt::Display for PoolStats {
         if f.alternate() {
             return write!(
                 f,
-                "{:#}, min_nr {}, reserve {}, emergency {}, waits {}",
+                "{:#}, min_nr {}, reserve {}, reserve_low {}, emergency {}, waits {}",
                 self.elements(),
                 self.min_nr,
                 self.reserve,
+                self.reserve_low,
                 self.emergency,
                 self.waits
             );
@@ -176,6 +183,7 @@ impl core::fmt::Display for PoolStats {
         write!(f, "{}", self.elements())?;
         writeln!(f, "min_nr: {}", self.min_nr)?;
         writeln!(f, "reserve: {}", self.reserve)?;
+        writeln!(f, "reserve_low: {}", self.reserve_low)?;
         writeln!(f, "emergency: {}", self.emergency)?;
         writeln!(f, "waits: {}", self.waits)
     }
@@ -397,6 +405,7 @@ impl<'c, T> Mempool<'c, T> {
     ///     PoolStats {
     ///         min_nr: 2,
     ///         reserve: 2,
+    ///         reserve_low: 2,
     ///         allocs: 1,
     ///         frees: 1,
     ///         peak: 1,
@@ -407,6 +416,31 @@ impl<'c, T> Mempool<'c, T> {
     /// ```
     pub fn stats(&self) -> PoolStats {
         self.raw.stats()
+    }
+
+    /// Starts [`PoolStats::reserve_low`] again from the elements in the reserve now, so that it
+    /// reports the fewest the reserve holds from here on (say, over one workload).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use kernel::c_str;
+    /// use rust_mempool::mempool::Mempool;
+    /// use rust_mempool::slab::{CacheFlags, KmemCache};
+    ///
+    /// let cache = KmemCache::<u64>::new(c_str!("doc_pool_reserve_low"), CacheFlags::NONE)?;
+    /// let pool = Mempool::new(&cache, 4)?;
+    /// assert_eq!(pool.stats().reserve_low, 4);
+    /// // A smaller reserve holds fewer elements, and the low remembers it.
+    /// pool.resize(2)?;
+    /// pool.resize(4)?;
+    /// assert_eq!((pool.stats().reserve, pool.stats().reserve_low), (4, 2));
+    /// pool.reset_reserve_low();
+    /// assert_eq!(pool.stats().reserve_low, 4);
+    /// # Ok::<(), Error>(())
+    /// ```
+    pub fn reset_reserve_low(&self) {
+        self.raw.reset_reserve_low();
     }
 }
 

@@ -11,6 +11,7 @@
 use super::PoolStats;
 use crate::bindings;
 use crate::slab::{
+    compat::{AtomicLong, AtomicPtr},
     percpu::{read_once, PerCpu},
     raw, Stats,
 };
@@ -33,11 +34,16 @@ struct PoolCpu {
 const SERVED: usize = offset_of!(PoolCpu, served);
 const WAITS: usize = offset_of!(PoolCpu, waits);
 
-/// What the element callbacks use: the cache, its counters and the pool's served count.
+/// What the element callbacks use: the cache, its counters, the pool's served count, and the
+/// pool itself with the fewest elements its reserve has held.
 struct Elements {
     cache: *mut bindings::kmem_cache,
     cache_stats: *const Stats,
     cpu: PerCpu<PoolCpu>,
+    /// The pool, once made (null while `mempool_create_node()` fills it).
+    pool: AtomicPtr<bindings::mempool_t>,
+    /// The fewest elements the reserve has held since the pool was made or this was reset.
+    reserve_low: AtomicLong,
 }
 
 /// A `mempool_t` over a slab cache that lives for `'c`, and its counters.
@@ -82,6 +88,8 @@ impl RawPool<'_> {
                 cache,
                 cache_stats,
                 cpu: PerCpu::new()?,
+                pool: AtomicPtr::new(core::ptr::null_mut()),
+                reserve_low: AtomicLong::new(min_nr as isize),
             },
             GFP_KERNEL,
         )?;
@@ -99,9 +107,12 @@ impl RawPool<'_> {
                 bindings::NUMA_NO_NODE,
             )
         };
-        // INVARIANT: a non-null result is a new pool over `elements`, owned by nobody else.
+        let pool = NonNull::new(pool).ok_or(ENOMEM)?;
+        // The callbacks may read the pool from now on; they run only inside calls on it.
+        elements.pool.store_release(pool.as_ptr());
+        // INVARIANT: `pool` is a new pool over `elements`, owned by nobody else.
         Ok(Self {
-            pool: NonNull::new(pool).ok_or(ENOMEM)?,
+            pool,
             elements,
             stats,
             _cache: PhantomData,
@@ -160,7 +171,26 @@ impl RawPool<'_> {
     /// Keeps `min_nr` elements in reserve from now on.
     pub(crate) fn resize(&self, min_nr: c_int) -> Result {
         // SAFETY: `pool` is live by the type invariant.
-        kernel::error::to_result(unsafe { bindings::mempool_resize(self.pool.as_ptr(), min_nr) })
+        kernel::error::to_result(unsafe { bindings::mempool_resize(self.pool.as_ptr(), min_nr) })?;
+        // A smaller reserve holds fewer elements.
+        self.elements
+            .reserve_low
+            .lower_relaxed(self.reserve() as isize);
+        Ok(())
+    }
+
+    /// The elements in the reserve now.
+    fn reserve(&self) -> c_int {
+        // SAFETY: `pool` is live by the type invariant; the C pool changes `curr_nr` under its
+        // lock, so it is read once.
+        unsafe { read_once(&raw const (*self.pool.as_ptr()).curr_nr) }
+    }
+
+    /// Starts `reserve_low` again from the elements in the reserve now.
+    pub(crate) fn reset_reserve_low(&self) {
+        self.elements
+            .reserve_low
+            .store_relaxed(self.reserve() as isize);
     }
 
     /// The pool's counters.
@@ -190,6 +220,7 @@ impl RawPool<'_> {
             frees: elements.frees,
             live: elements.live,
             peak: elements.peak,
+            reserve_low: self.elements.reserve_low.load_relaxed().max(0) as u64,
             emergency: elements.allocs.saturating_sub(served),
             waits,
             failures: elements.failures,
@@ -231,11 +262,33 @@ unsafe extern "C" fn element_alloc(gfp: bindings::gfp_t, data: *mut c_void) -> *
     let e = unsafe { &*data.cast::<Elements>() };
     // SAFETY: the cache and its counters outlive the pool (type invariant of `RawPool`).
     let obj = unsafe { raw::alloc(e.cache, &*e.cache_stats, gfp, bindings::NUMA_NO_NODE) };
-    // Only `mempool_alloc()` adds `__GFP_NOMEMALLOC`: a success on the allocation path.
-    if !obj.is_null() && gfp & NOMEMALLOC != 0 {
-        e.cpu.this_cpu().add_u64(SERVED, 1);
+    // Only `mempool_alloc()` adds `__GFP_NOMEMALLOC`: this is the allocation path.
+    if gfp & NOMEMALLOC != 0 {
+        if obj.is_null() {
+            reserve_taken(e);
+        } else {
+            e.cpu.this_cpu().add_u64(SERVED, 1);
+        }
     }
     obj
+}
+
+/// Notes that `mempool_alloc()` found no element in the allocator and is about to take one
+/// from the reserve (or wait for one, or fail, if it is empty): the reserve will hold one
+/// fewer than now. On the slow path only, so the fast path pays nothing for it. Concurrent
+/// allocations and frees may move the reserve between this read and the taking, so the low
+/// is exact when one thread uses the pool at a time. (7.x's `fail_mempool_alloc` fault
+/// injection takes from the reserve without asking the allocator, so without this count.)
+#[cold]
+fn reserve_taken(e: &Elements) {
+    let pool = e.pool.load_acquire();
+    if pool.is_null() {
+        return;
+    }
+    // SAFETY: a published pool is live while its callbacks run; `curr_nr` changes under the
+    // pool's lock, so it is read once.
+    let now = unsafe { read_once(&raw const (*pool).curr_nr) };
+    e.reserve_low.lower_relaxed((now as isize - 1).max(0));
 }
 
 /// The pool's element destructor.

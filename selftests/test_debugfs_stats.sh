@@ -8,7 +8,7 @@ OBJ=$DBG/rust_mempool_obj
 REQ=$DBG/rust_mempool_req
 POOL=$DBG/rust_mempool_req_pool
 C="allocs frees live peak failures held"
-P="allocs frees live peak failures min_nr reserve emergency waits held"
+P="allocs frees live peak failures min_nr reserve reserve_low emergency waits held"
 
 insmod $MOD || { echo "not ok - debugfs: insmod"; exit 1; }
 
@@ -52,20 +52,21 @@ peak: 0
 failures: 0
 min_nr: 16
 reserve: 16
+reserve_low: 16
 emergency: 0
 waits: 0
 held: 0" "$(cat $POOL/stats)"
 expect_eq "debugfs: pool's cache holds the reserve" "allocs=16 frees=0 live=16 peak=16 failures=0" "$(stats_line $REQ/stats allocs frees live peak failures)"
 echo "alloc 5" >$POOL/control
-expect_eq "debugfs: pool alloc 5 from the cache" "allocs=5 frees=0 live=5 peak=5 failures=0 min_nr=16 reserve=16 emergency=0 waits=0 held=5" "$(stats_line $POOL/stats $P)"
+expect_eq "debugfs: pool alloc 5 from the cache" "allocs=5 frees=0 live=5 peak=5 failures=0 min_nr=16 reserve=16 reserve_low=16 emergency=0 waits=0 held=5" "$(stats_line $POOL/stats $P)"
 echo "reset" >$POOL/control
-expect_eq "debugfs: pool reset goes back to the cache" "allocs=5 frees=5 live=0 peak=5 failures=0 min_nr=16 reserve=16 emergency=0 waits=0 held=0" "$(stats_line $POOL/stats $P)"
+expect_eq "debugfs: pool reset goes back to the cache" "allocs=5 frees=5 live=0 peak=5 failures=0 min_nr=16 reserve=16 reserve_low=16 emergency=0 waits=0 held=0" "$(stats_line $POOL/stats $P)"
 
 echo "resize 32" >$POOL/control
-expect_eq "debugfs: pool resize 32" "min_nr=32 reserve=32" "$(stats_line $POOL/stats min_nr reserve)"
+expect_eq "debugfs: pool resize 32, the low stays" "min_nr=32 reserve=32 reserve_low=16" "$(stats_line $POOL/stats min_nr reserve reserve_low)"
 expect_eq "debugfs: resize 32 filled from the cache" "allocs=37 frees=5 live=32" "$(stats_line $REQ/stats allocs frees live)"
 echo "resize 8" >$POOL/control
-expect_eq "debugfs: pool resize 8" "min_nr=8 reserve=8" "$(stats_line $POOL/stats min_nr reserve)"
+expect_eq "debugfs: pool resize 8 lowers the low" "min_nr=8 reserve=8 reserve_low=8" "$(stats_line $POOL/stats min_nr reserve reserve_low)"
 expect_eq "debugfs: resize 8 gave 24 back" "allocs=37 frees=29 live=8" "$(stats_line $REQ/stats allocs frees live)"
 echo "resize 16" >$POOL/control
 
@@ -85,16 +86,16 @@ echo 1 >/sys/kernel/slab/rust_mempool_req/failslab
 expect_eq "debugfs: failslab alloc 17 fails with ENOMEM" ENOMEM "$(write_err $POOL/control 'alloc 17')"
 echo 0 >/sys/kernel/slab/rust_mempool_req/failslab
 expect_eq "debugfs: failslab shows 16 emergency hits and 1 failure" \
-	"allocs=21 frees=5 live=16 peak=16 failures=1 min_nr=16 reserve=0 emergency=16 waits=0 held=16" \
+	"allocs=21 frees=5 live=16 peak=16 failures=1 min_nr=16 reserve=0 reserve_low=0 emergency=16 waits=0 held=16" \
 	"$(stats_line $POOL/stats $P)"
 echo "reset" >$POOL/control
-expect_eq "debugfs: frees refill the reserve first" \
-	"allocs=21 frees=21 live=0 peak=16 failures=1 min_nr=16 reserve=16 emergency=16 waits=0 held=0" \
+expect_eq "debugfs: frees refill the reserve first, reset starts the low again" \
+	"allocs=21 frees=21 live=0 peak=16 failures=1 min_nr=16 reserve=16 reserve_low=16 emergency=16 waits=0 held=0" \
 	"$(stats_line $POOL/stats $P)"
 
 echo "alloc 3" >$OBJ/control
 check "debugfs: rmmod with objects held" rmmod rust_mempool
 check "debugfs: reload" insmod $MOD
 expect_eq "debugfs: stats start from zero after reload" "allocs=0 frees=0 live=0 peak=0 failures=0 held=0" "$(stats_line $OBJ/stats $C)"
-expect_eq "debugfs: pool starts from zero after reload" "allocs=0 frees=0 live=0 peak=0 failures=0 min_nr=16 reserve=16 emergency=0 waits=0 held=0" "$(stats_line $POOL/stats $P)"
+expect_eq "debugfs: pool starts from zero after reload" "allocs=0 frees=0 live=0 peak=0 failures=0 min_nr=16 reserve=16 reserve_low=16 emergency=0 waits=0 held=0" "$(stats_line $POOL/stats $P)"
 rmmod rust_mempool

@@ -18,6 +18,6 @@ expect_eq "module_load: init and exit log lines" \
 	"rust_mempool: loaded
 rust_mempool: rust_mempool_obj: allocs 3, frees 1, live 2, peak 3, failures 0
 rust_mempool: rust_mempool_req: allocs 18, frees 0, live 18, peak 18, failures 0
-rust_mempool: rust_mempool_req_pool: allocs 2, frees 0, live 2, peak 2, failures 0, min_nr 16, reserve 16, emergency 0, waits 0
+rust_mempool: rust_mempool_req_pool: allocs 2, frees 0, live 2, peak 2, failures 0, min_nr 16, reserve 16, reserve_low 16, emergency 0, waits 0
 rust_mempool: unloaded" \
 	"$(dmesg | sed -n 's/^\[[^]]*\] //p' | grep '^rust_mempool: ')"

@@ -161,6 +161,21 @@ impl AtomicLong {
     pub(crate) fn add_relaxed(&self, v: isize) {
         self.0.add(v, kernel::sync::atomic::Relaxed)
     }
+
+    pub(crate) fn store_relaxed(&self, v: isize) {
+        self.0.store(v, kernel::sync::atomic::Relaxed)
+    }
+
+    /// Sets the value to `v` if `v` is smaller.
+    pub(crate) fn lower_relaxed(&self, v: isize) {
+        let mut old = self.load_relaxed();
+        while v < old {
+            match self.0.cmpxchg(old, v, kernel::sync::atomic::Relaxed) {
+                Ok(_) => break,
+                Err(now) => old = now,
+            }
+        }
+    }
 }
 
 #[cfg(not(rmp_kernel_atomic))]
@@ -175,6 +190,15 @@ impl AtomicLong {
 
     pub(crate) fn add_relaxed(&self, v: isize) {
         self.0.fetch_add(v, core::sync::atomic::Ordering::Relaxed);
+    }
+
+    pub(crate) fn store_relaxed(&self, v: isize) {
+        self.0.store(v, core::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Sets the value to `v` if `v` is smaller.
+    pub(crate) fn lower_relaxed(&self, v: isize) {
+        self.0.fetch_min(v, core::sync::atomic::Ordering::Relaxed);
     }
 }
 

@@ -21,6 +21,7 @@ pub(crate) const TESTS: &[Test] = &[
     ),
     ("sleeping_alloc_waits_for_a_free", sleeping_alloc_waits),
     ("resize_up_and_down_keeps_counts", resize),
+    ("reserve_low_is_the_deepest_dip_until_reset", reserve_low),
     ("rejects_bad_min_nr_and_unfillable_reserve", bad_min_nr),
     ("concurrent_with_random_faults", concurrent),
 ];
@@ -30,6 +31,7 @@ pub(crate) const TESTS: &[Test] = &[
 fn want(
     min_nr: u64,
     reserve: u64,
+    reserve_low: u64,
     allocs: u64,
     frees: u64,
     peak: u64,
@@ -40,6 +42,7 @@ fn want(
     PoolStats {
         min_nr,
         reserve,
+        reserve_low,
         allocs,
         frees,
         live: allocs - frees,
@@ -65,7 +68,7 @@ fn reserve_serves_min_nr() -> TestResult {
         pool.try_alloc(16, NOWAIT | __GFP_NOWARN).err(),
         Some(ENOMEM)
     );
-    check_eq!(pool.stats(), want(16, 0, 16, 0, 16, 16, 0, 1));
+    check_eq!(pool.stats(), want(16, 0, 0, 16, 0, 16, 16, 0, 1));
     // The cache filled the reserve once and then failed each of the 17 attempts.
     check_eq!(
         cache.stats(),
@@ -80,13 +83,13 @@ fn reserve_serves_min_nr() -> TestResult {
     check_eq!(held.iter().map(|b| **b).sum::<u64>(), (0..16).sum::<u64>());
     drop(held);
     drop(marked);
-    check_eq!(pool.stats(), want(16, 16, 16, 16, 16, 16, 0, 1));
+    check_eq!(pool.stats(), want(16, 16, 0, 16, 16, 16, 16, 0, 1));
     check_eq!(cache.stats().live, 16);
     Ok(())
 }
 
 fn pool_stats_fresh(min_nr: u64) -> PoolStats {
-    want(min_nr, min_nr, 0, 0, 0, 0, 0, 0)
+    want(min_nr, min_nr, min_nr, 0, 0, 0, 0, 0, 0)
 }
 
 fn frees_refill_reserve_first() -> TestResult {
@@ -97,11 +100,11 @@ fn frees_refill_reserve_first() -> TestResult {
     for i in 0..6 {
         held.push(pool.alloc(i, SleepFlags::KERNEL), GFP_KERNEL)?;
     }
-    check_eq!(pool.stats(), want(4, 4, 6, 0, 6, 0, 0, 0));
+    check_eq!(pool.stats(), want(4, 4, 4, 6, 0, 6, 0, 0, 0));
     check_eq!(cache.stats().live, 10);
     drop(held);
     // The reserve was full, so all six went back to the cache.
-    check_eq!(pool.stats(), want(4, 4, 6, 6, 6, 0, 0, 0));
+    check_eq!(pool.stats(), want(4, 4, 4, 6, 6, 6, 0, 0, 0));
     check_eq!(cache.stats().live, 4);
 
     // Now drain the reserve while the cache fails, and give two back.
@@ -111,13 +114,13 @@ fn frees_refill_reserve_first() -> TestResult {
         held.push(Some(pool.try_alloc(i, NOWAIT | __GFP_NOWARN)?), GFP_KERNEL)?;
     }
     drop(marked);
-    check_eq!(pool.stats(), want(4, 0, 10, 6, 6, 4, 0, 0));
+    check_eq!(pool.stats(), want(4, 0, 0, 10, 6, 6, 4, 0, 0));
     drop((held[2].take(), held[3].take()));
     // Both refilled the reserve; none went to the cache.
-    check_eq!(pool.stats(), want(4, 2, 10, 8, 6, 4, 0, 0));
+    check_eq!(pool.stats(), want(4, 2, 0, 10, 8, 6, 4, 0, 0));
     check_eq!(cache.stats().frees, 6);
     drop(held);
-    check_eq!(pool.stats(), want(4, 4, 10, 10, 6, 4, 0, 0));
+    check_eq!(pool.stats(), want(4, 4, 0, 10, 10, 6, 4, 0, 0));
     check_eq!(cache.stats().frees, 6);
     Ok(())
 }
@@ -161,7 +164,7 @@ fn sleeping_alloc_waits() -> TestResult {
     let _marked = failslab::mark(cache.name())?;
     let first = mp.try_alloc(1, NOWAIT | __GFP_NOWARN)?;
     let second = mp.try_alloc(2, NOWAIT | __GFP_NOWARN)?;
-    check_eq!(mp.stats(), want(2, 0, 2, 0, 2, 2, 0, 0));
+    check_eq!(mp.stats(), want(2, 0, 0, 2, 0, 2, 2, 0, 0));
     // `pin_init!` moves what it captures: capture a reference.
     let pool_ref = &mp;
     let h = KBox::pin_init(
@@ -182,14 +185,14 @@ fn sleeping_alloc_waits() -> TestResult {
     // documented precision: less than 64 per other CPU).
     let s = mp.stats();
     check!((2..=3).contains(&s.peak));
-    check_eq!(PoolStats { peak: 2, ..s }, want(2, 1, 3, 2, 2, 3, 1, 0));
+    check_eq!(PoolStats { peak: 2, ..s }, want(2, 1, 0, 3, 2, 2, 3, 1, 0));
     drop(first);
     check_eq!(
         PoolStats {
             peak: 2,
             ..mp.stats()
         },
-        want(2, 2, 3, 3, 2, 3, 1, 0)
+        want(2, 2, 0, 3, 3, 2, 3, 1, 0)
     );
     Ok(())
 }
@@ -198,7 +201,8 @@ fn resize() -> TestResult {
     let cache = KmemCache::<u64>::new(c_str!("rmp_t_pool_resize"), CacheFlags::NONE)?;
     let pool = Mempool::new(&cache, 4)?;
     pool.resize(8)?;
-    check_eq!(pool.stats(), pool_stats_fresh(8));
+    // Growing adds elements; the reserve never held fewer than its first 4.
+    check_eq!(pool.stats(), want(8, 8, 4, 0, 0, 0, 0, 0, 0));
     check_eq!(
         cache.stats(),
         CacheStats {
@@ -227,14 +231,59 @@ fn resize() -> TestResult {
     // Growing while the cache fails: min_nr rises, the reserve stays short...
     let marked = failslab::mark(cache.name())?;
     pool.resize(4)?;
-    check_eq!(pool.stats(), want(4, 2, 0, 0, 0, 0, 0, 0));
+    check_eq!(pool.stats(), want(4, 2, 2, 0, 0, 0, 0, 0, 0));
     drop(marked);
     // ...until frees top it up.
     let a = pool.alloc(1, SleepFlags::KERNEL);
     let b = pool.alloc(2, SleepFlags::KERNEL);
     drop((a, b));
-    check_eq!(pool.stats(), want(4, 4, 2, 2, 2, 0, 0, 0));
+    check_eq!(pool.stats(), want(4, 4, 2, 2, 2, 2, 0, 0, 0));
     check_eq!(cache.stats().live, 4);
+    Ok(())
+}
+
+/// Takes `n` elements from the reserve of `pool`, whose cache fails meanwhile.
+fn take_from_reserve<'a>(
+    pool: &'a Mempool<'a, u64>,
+    cache: &KmemCache<u64>,
+    n: u64,
+) -> Result<KVec<PoolBox<'a, u64>>> {
+    let _marked = failslab::mark(cache.name())?;
+    let mut held = KVec::new();
+    for i in 0..n {
+        held.push(pool.try_alloc(i, NOWAIT | __GFP_NOWARN)?, GFP_KERNEL)?;
+    }
+    Ok(held)
+}
+
+fn reserve_low() -> TestResult {
+    let cache = KmemCache::<u64>::new(c_str!("rmp_t_pool_low"), CacheFlags::NONE)?;
+    let pool = Mempool::new(&cache, 8)?;
+    check_eq!(pool.stats().reserve_low, 8);
+    // Served by the cache: the reserve is not touched.
+    drop(pool.alloc(0, SleepFlags::KERNEL));
+    check_eq!(pool.stats().reserve_low, 8);
+    let held = take_from_reserve(&pool, &cache, 3)?;
+    check_eq!((pool.stats().reserve, pool.stats().reserve_low), (5, 5));
+    drop(held);
+    // Refilled, and the low stays where the reserve went.
+    check_eq!((pool.stats().reserve, pool.stats().reserve_low), (8, 5));
+    // A shallower dip leaves it too.
+    drop(take_from_reserve(&pool, &cache, 1)?);
+    check_eq!(pool.stats().reserve_low, 5);
+    pool.reset_reserve_low();
+    check_eq!(pool.stats().reserve_low, 8);
+    let held = take_from_reserve(&pool, &cache, 2)?;
+    check_eq!(pool.stats().reserve_low, 6);
+    drop(held);
+    // Emptied: 0, and a failed allocation on the empty reserve keeps it there.
+    let held = take_from_reserve(&pool, &cache, 8)?;
+    let marked = failslab::mark(cache.name())?;
+    check_eq!(pool.try_alloc(9, NOWAIT | __GFP_NOWARN).err(), Some(ENOMEM));
+    drop(marked);
+    check_eq!((pool.stats().reserve, pool.stats().reserve_low), (0, 0));
+    drop(held);
+    check_eq!(pool.stats(), want(8, 8, 0, 15, 15, 8, 14, 0, 1));
     Ok(())
 }
 
@@ -330,6 +379,8 @@ fn concurrent() -> TestResult {
     check_eq!(s.reserve, min_nr as u64);
     check!(s.allocs >= shared.workers * u64::from(ROUNDS));
     check!(s.emergency > 0);
+    // The reserve served some: it held fewer than `min_nr` at some point.
+    check!(s.reserve_low < min_nr as u64);
     check!(s.emergency < s.allocs);
     check_eq!(cache.stats().live, min_nr as u64);
     Ok(())
