@@ -275,11 +275,12 @@ unsafe extern "C" fn element_alloc(gfp: bindings::gfp_t, data: *mut c_void) -> *
 
 /// Notes that `mempool_alloc()` found no element in the allocator and is about to take one
 /// from the reserve (or wait for one, or fail, if it is empty): the reserve will hold one
-/// fewer than now. On the slow path only, so the fast path pays nothing for it. Concurrent
-/// allocations and frees may move the reserve between this read and the taking, so the low
-/// is exact when one thread uses the pool at a time. (7.x's `fail_mempool_alloc` fault
-/// injection takes from the reserve without asking the allocator, so without this count.)
-#[cold]
+/// fewer than now. On the slow path only (the allocator failed), so the fast path pays
+/// nothing for it. Concurrent allocations and frees may move the reserve between this read
+/// and the taking, so the low is exact when one thread uses the pool at a time. (7.x's
+/// `fail_mempool_alloc` fault injection takes from the reserve without asking the
+/// allocator, so without this count.)
+#[inline(always)]
 fn reserve_taken(e: &Elements) {
     let pool = e.pool.load_acquire();
     if pool.is_null() {

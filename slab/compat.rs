@@ -166,7 +166,8 @@ impl AtomicLong {
         self.0.store(v, kernel::sync::atomic::Relaxed)
     }
 
-    /// Sets the value to `v` if `v` is smaller.
+    /// Sets the value to `v` if `v` is smaller; most calls change nothing and then write
+    /// nothing.
     pub(crate) fn lower_relaxed(&self, v: isize) {
         let mut old = self.load_relaxed();
         while v < old {
@@ -196,9 +197,12 @@ impl AtomicLong {
         self.0.store(v, core::sync::atomic::Ordering::Relaxed)
     }
 
-    /// Sets the value to `v` if `v` is smaller.
+    /// Sets the value to `v` if `v` is smaller. A plain read first: most calls change nothing
+    /// and then write nothing.
     pub(crate) fn lower_relaxed(&self, v: isize) {
-        self.0.fetch_min(v, core::sync::atomic::Ordering::Relaxed);
+        if v < self.load_relaxed() {
+            self.0.fetch_min(v, core::sync::atomic::Ordering::Relaxed);
+        }
     }
 }
 
