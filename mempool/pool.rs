@@ -7,9 +7,14 @@ use crate::slab::{flags::gfp, CacheStats, KmemCache};
 use core::{
     mem::MaybeUninit,
     ops::{Deref, DerefMut},
+    pin::Pin,
     ptr::NonNull,
 };
-use kernel::{alloc::Flags, ffi::c_void, prelude::*};
+use kernel::{
+    alloc::{AllocError, Flags},
+    ffi::c_void,
+    prelude::*,
+};
 
 /// The largest reserve a pool may keep: a bound on what a bad request can pin down.
 pub const MAX_MIN_NR: usize = 1 << 16;
@@ -342,6 +347,120 @@ impl<'c, T> Mempool<'c, T> {
         let ptr = NonNull::new(raw.cast::<T>()).ok_or(ENOMEM)?;
         // INVARIANT: `ptr` came from this pool and `fill` moved a `T` into it.
         Ok(PoolBox { ptr, pool: self })
+    }
+
+    /// Allocates an element as [`Mempool::alloc`] does, which cannot fail, and initialises it
+    /// in place with `init`, pinned: it never moves until it is dropped, so it may hold a
+    /// `Mutex`, a `SpinLock` or a list head. Fails only if `init` does; the element then goes
+    /// back to the pool. [`Mempool::try_pin_init`] returns the initialiser's own error type.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use kernel::{c_str, new_mutex, sync::Mutex};
+    /// use rust_mempool::mempool::{Mempool, SleepFlags};
+    /// use rust_mempool::slab::{CacheFlags, KmemCache};
+    ///
+    /// #[pin_data]
+    /// struct Request {
+    ///     sector: u64,
+    ///     #[pin]
+    ///     state: Mutex<u32>,
+    /// }
+    ///
+    /// let cache = KmemCache::<Request>::new(c_str!("doc_pool_pin_init"), CacheFlags::NONE)?;
+    /// let pool = Mempool::new(&cache, 2)?;
+    /// let req = pool.pin_init(
+    ///     pin_init!(Request { sector: 8, state <- new_mutex!(0) }),
+    ///     SleepFlags::NOIO,
+    /// )?;
+    /// *req.state.lock() = 1;
+    /// assert_eq!((req.sector, *req.state.lock()), (8, 1));
+    /// assert_eq!(pool.stats().live, 1);
+    /// # Ok::<(), Error>(())
+    /// ```
+    pub fn pin_init<E>(
+        &self,
+        init: impl PinInit<T, E>,
+        flags: SleepFlags,
+    ) -> Result<Pin<PoolBox<'_, T>>>
+    where
+        Error: From<E>,
+    {
+        let raw = self.raw.alloc_filled(flags.gfp(), |_| {});
+        // SAFETY: by the type invariant of `SleepFlags` the mask has `__GFP_DIRECT_RECLAIM`,
+        // and `mempool_alloc()` with that flag does not return NULL: it waits instead.
+        let ptr = unsafe { NonNull::new_unchecked(raw.cast::<T>()) };
+        // SAFETY: `ptr` is a new element, so ours alone.
+        unsafe { self.init_pinned(ptr, init) }.map_err(Error::from)
+    }
+
+    /// Allocates an element as [`Mempool::try_alloc`] does and initialises it in place with
+    /// `init`, pinned, as [`Mempool::pin_init`]. Fails with `init`'s error, or with
+    /// [`AllocError`] if neither the cache nor the reserve has an element (only without
+    /// sleeping).
+    ///
+    /// `AllocError` converts into the initialiser's error type; an `Error` from it is `ENOMEM`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use kernel::{c_str, new_spinlock, sync::SpinLock};
+    /// use rust_mempool::mempool::Mempool;
+    /// use rust_mempool::slab::{CacheFlags, KmemCache};
+    ///
+    /// #[pin_data]
+    /// struct Slot {
+    ///     #[pin]
+    ///     owner: SpinLock<Option<u32>>,
+    /// }
+    ///
+    /// let cache = KmemCache::<Slot>::new(c_str!("doc_pool_try_pin"), CacheFlags::NONE)?;
+    /// let pool = Mempool::new(&cache, 1)?;
+    /// let init = try_pin_init!(Slot { owner <- new_spinlock!(None) }? Error);
+    /// let slot = pool.try_pin_init(init, GFP_ATOMIC)?;
+    /// *slot.owner.lock() = Some(3);
+    /// assert_eq!(*slot.owner.lock(), Some(3));
+    /// # Ok::<(), Error>(())
+    /// ```
+    pub fn try_pin_init<E>(
+        &self,
+        init: impl PinInit<T, E>,
+        flags: Flags,
+    ) -> Result<Pin<PoolBox<'_, T>>, E>
+    where
+        E: From<AllocError>,
+    {
+        // `init` writes the element, and `mempool_alloc()` warns on `__GFP_ZERO`.
+        let raw = self.raw.alloc_filled(gfp(flags & !__GFP_ZERO), |_| {});
+        let ptr = NonNull::new(raw.cast::<T>()).ok_or(AllocError)?;
+        // SAFETY: `ptr` is a new element, so ours alone.
+        unsafe { self.init_pinned(ptr, init) }
+    }
+
+    /// Runs `init` on the new element `ptr` and pins it, or gives it back if `init` fails.
+    ///
+    /// # Safety
+    ///
+    /// `ptr` is an element of this pool that holds no value and that nothing else uses.
+    unsafe fn init_pinned<E>(
+        &self,
+        ptr: NonNull<T>,
+        init: impl PinInit<T, E>,
+    ) -> Result<Pin<PoolBox<'_, T>>, E> {
+        // SAFETY: the element is sized and aligned for `T` and ours alone, by the safety
+        // requirements; it is pinned below, and freed without a drop if `init` fails.
+        if let Err(e) = unsafe { crate::slab::compat::init_into(ptr.as_ptr(), init) } {
+            // SAFETY: `init` failed, so the element holds nothing to drop; it is not used
+            // again.
+            unsafe { self.raw.free(ptr.as_ptr().cast()) };
+            return Err(e);
+        }
+        // INVARIANT: `ptr` came from this pool and `init` initialised it.
+        let b = PoolBox { ptr, pool: self };
+        // SAFETY: `PoolBox` never moves its element and frees it only after dropping it in
+        // place; the element is reached through this `Pin` only.
+        Ok(unsafe { Pin::new_unchecked(b) })
     }
 
     /// Moves `value` into the new element `obj`.

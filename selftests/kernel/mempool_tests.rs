@@ -22,6 +22,10 @@ pub(crate) const TESTS: &[Test] = &[
     ("sleeping_alloc_waits_for_a_free", sleeping_alloc_waits),
     ("resize_up_and_down_keeps_counts", resize),
     ("reserve_low_is_the_deepest_dip_until_reset", reserve_low),
+    (
+        "pin_init_elements_hold_a_lock_and_failures_return",
+        pin_init_elements,
+    ),
     ("rejects_bad_min_nr_and_unfillable_reserve", bad_min_nr),
     ("concurrent_with_random_faults", concurrent),
 ];
@@ -284,6 +288,59 @@ fn reserve_low() -> TestResult {
     check_eq!((pool.stats().reserve, pool.stats().reserve_low), (0, 0));
     drop(held);
     check_eq!(pool.stats(), want(8, 8, 0, 15, 15, 8, 14, 0, 1));
+    Ok(())
+}
+
+/// A pool element that holds a lock, so that it must be initialised in place.
+#[pin_data]
+struct Guarded {
+    id: u64,
+    #[pin]
+    count: Mutex<u64>,
+}
+
+fn fail_with(e: Error) -> Result<u64> {
+    Err(e)
+}
+
+fn pin_init_elements() -> TestResult {
+    let cache = KmemCache::<Guarded>::new(c_str!("rmp_t_pool_pin"), CacheFlags::NONE)?;
+    let pool = Mempool::new(&cache, 2)?;
+    let a = pool.pin_init(
+        pin_init!(Guarded { id: 1, count <- new_mutex!(10) }),
+        SleepFlags::KERNEL,
+    )?;
+    *a.count.lock() += 1;
+    check_eq!((a.id, *a.count.lock()), (1, 11));
+    // An initialiser that fails gives its element back, and says why.
+    let err = pool.pin_init(
+        try_pin_init!(Guarded { id: fail_with(EIO)?, count <- new_mutex!(0) }? Error),
+        SleepFlags::KERNEL,
+    );
+    check_eq!(err.err(), Some(EIO));
+    check_eq!(pool.stats(), want(2, 2, 2, 2, 1, 2, 0, 0, 0));
+    // From the reserve while the cache fails: both reserved elements, then nothing.
+    let marked = failslab::mark(cache.name())?;
+    let mut held = KVec::new();
+    for id in 2..4 {
+        // The macro names each field it has set, so the count takes a copy of the id.
+        let n = id;
+        let init = try_pin_init!(Guarded { id, count <- new_mutex!(n) }? Error);
+        held.push(pool.try_pin_init(init, NOWAIT | __GFP_NOWARN)?, GFP_KERNEL)?;
+    }
+    let none = pool.try_pin_init(
+        try_pin_init!(Guarded { id: 4, count <- new_mutex!(0) }? Error),
+        NOWAIT | __GFP_NOWARN,
+    );
+    check_eq!(none.err(), Some(ENOMEM));
+    drop(marked);
+    check_eq!(
+        held.iter().map(|g| g.id + *g.count.lock()).sum::<u64>(),
+        2 + 2 + 3 + 3
+    );
+    check_eq!(pool.stats(), want(2, 0, 0, 4, 1, 3, 2, 0, 1));
+    drop((a, held));
+    check_eq!(pool.stats(), want(2, 2, 0, 4, 4, 3, 2, 0, 1));
     Ok(())
 }
 
