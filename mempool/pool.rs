@@ -142,9 +142,10 @@ impl PoolStats {
     }
 }
 
-/// One `key: value` line per counter, in the order of the fields after `min_nr`, `reserve` and
-/// `reserve_low` (the element counters as a cache shows them, then the pool's own), as debugfs shows them;
-/// with `{:#}`, one line of `key value` pairs in the same order, as the kernel log shows them.
+/// One `key: value` line per counter, in the order of the fields but with `min_nr`, `reserve`
+/// and `reserve_low` after the element counters (which come as a cache shows them), as
+/// debugfs shows them; with `{:#}`, one line of `key value` pairs in the same order, as the
+/// kernel log shows them.
 ///
 /// # Examples
 ///

@@ -162,12 +162,16 @@ impl AtomicLong {
         self.0.add(v, kernel::sync::atomic::Relaxed)
     }
 
+    // Used by `mempool/` only, which the slab patch of the series builds without.
+    #[allow(dead_code)]
     pub(crate) fn store_relaxed(&self, v: isize) {
         self.0.store(v, kernel::sync::atomic::Relaxed)
     }
 
     /// Sets the value to `v` if `v` is smaller; most calls change nothing and then write
     /// nothing.
+    // Used by `mempool/` only, which the slab patch of the series builds without.
+    #[allow(dead_code)]
     pub(crate) fn lower_relaxed(&self, v: isize) {
         let mut old = self.load_relaxed();
         while v < old {
@@ -193,12 +197,16 @@ impl AtomicLong {
         self.0.fetch_add(v, core::sync::atomic::Ordering::Relaxed);
     }
 
+    // Used by `mempool/` only, which the slab patch of the series builds without.
+    #[allow(dead_code)]
     pub(crate) fn store_relaxed(&self, v: isize) {
         self.0.store(v, core::sync::atomic::Ordering::Relaxed)
     }
 
     /// Sets the value to `v` if `v` is smaller. A plain read first: most calls change nothing
     /// and then write nothing.
+    // Used by `mempool/` only, which the slab patch of the series builds without.
+    #[allow(dead_code)]
     pub(crate) fn lower_relaxed(&self, v: isize) {
         if v < self.load_relaxed() {
             self.0.fetch_min(v, core::sync::atomic::Ordering::Relaxed);

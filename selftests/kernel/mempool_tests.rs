@@ -365,6 +365,10 @@ struct Stress<'a> {
     /// Workers that have finished; the fault thread stops when all have.
     finished: AtomicU64,
     workers: u64,
+    /// Set by the fault thread once the workers' allocations have been served from the
+    /// reserve at least once and from the cache at least once; workers go on past `ROUNDS`
+    /// until then, so that both happen whatever the timing.
+    both_seen: AtomicU64,
 }
 
 extern "C" fn stress(data: *mut kernel::ffi::c_void, idx: u32) -> kernel::ffi::c_int {
@@ -375,7 +379,9 @@ extern "C" fn stress(data: *mut kernel::ffi::c_void, idx: u32) -> kernel::ffi::c
     }
     let mut x = u64::from(idx) * 2 + 1;
     let mut extra = None;
-    for round in 0..ROUNDS {
+    let mut round = 0;
+    while round < ROUNDS || s.both_seen.load(Ordering::Relaxed) == 0 {
+        round += 1;
         x ^= x << 13;
         x ^= x >> 7;
         x ^= x << 17;
@@ -396,9 +402,36 @@ extern "C" fn stress(data: *mut kernel::ffi::c_void, idx: u32) -> kernel::ffi::c
     0
 }
 
-/// Marks and unmarks the pool's cache for failslab every millisecond or so until the
+/// Sleeps a millisecond at a time until `seen` says yes; `EBUSY` after about 10 s.
+fn wait_until(seen: impl Fn() -> bool) -> Result {
+    for _ in 0..10_000 {
+        if seen() {
+            return Ok(());
+        }
+        // SAFETY: no preconditions; sleeping is allowed in a kthread.
+        unsafe { crate::bindings::msleep(1) };
+    }
+    Err(EBUSY)
+}
+
+/// First makes sure the workers meet both a failing and a serving cache: marks the pool's
+/// cache for failslab until an allocation is served from the reserve, then unmarks it until
+/// one is served by the cache. Then marks and unmarks it every millisecond or so until the
 /// workers are done: their allocations fail in unpredictable windows.
 fn inject_faults(s: &Stress<'_>) -> kernel::ffi::c_int {
+    let stats = || s.pool.stats();
+    let first = (|| -> Result {
+        let m = failslab::mark(s.pool.cache().name())?;
+        let emergency = stats().emergency;
+        wait_until(|| stats().emergency > emergency)?;
+        drop(m);
+        let served = stats().allocs - stats().emergency;
+        wait_until(|| stats().allocs - stats().emergency > served)
+    })();
+    s.both_seen.store(1, Ordering::Relaxed);
+    if let Err(e) = first {
+        return e.to_errno();
+    }
     let mut marked = None;
     while s.finished.load(Ordering::Relaxed) < s.workers {
         marked = match marked.take() {
@@ -427,6 +460,7 @@ fn concurrent() -> TestResult {
         pool: &pool,
         finished: AtomicU64::new(0),
         workers: u64::from(threads) - 1,
+        both_seen: AtomicU64::new(0),
     };
     run_threads(stress, &shared)?;
     let s = pool.stats();
