@@ -13,7 +13,7 @@ use crate::bindings;
 use crate::slab::{
     compat::{AtomicLong, AtomicPtr},
     percpu::{read_once, PerCpu},
-    raw, Stats,
+    raw, Accounting, Stats,
 };
 use core::{marker::PhantomData, mem::offset_of, ptr::NonNull};
 use kernel::{

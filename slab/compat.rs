@@ -463,10 +463,10 @@ pub fn node_id(nid: kernel::alloc::NumaNode) -> i32 {
 macro_rules! __rmp_static_allocator {
     ($name:ident) => {
         // SAFETY: `realloc`, `alloc` and `free` are `static_realloc`, `static_alloc` and
-        // `static_free`, whose allocations are objects of this type's
-        // one cache: they stay valid until freed through this type (the cache is not destroyed
-        // while any is live), any of them may be passed to any function of this type, and it
-        // keeps the guarantees of `Allocator::realloc` (size, alignment, contents, failure).
+        // `static_free`, whose allocations are objects of this type's one cache: they stay
+        // valid until freed through this type (the cache is not destroyed while any is live),
+        // any of them may be passed to any function of this type, and they keep the guarantees
+        // of `Allocator` (size, alignment, contents, failure).
         // Every object is aligned to the object type, as the cache was created with that
         // alignment, so `MIN_ALIGN` holds.
         unsafe impl $crate::slab::macro_deps::Allocator for $name {
@@ -532,10 +532,10 @@ macro_rules! __rmp_static_allocator {
 macro_rules! __rmp_static_allocator {
     ($name:ident) => {
         // SAFETY: `realloc`, `alloc` and `free` are `static_realloc`, `static_alloc` and
-        // `static_free`, whose allocations are objects of this type's
-        // one cache: they stay valid until freed through this type (the cache is not destroyed
-        // while any is live), any of them may be passed to any function of this type, and it
-        // keeps the guarantees of `Allocator::realloc` (size, alignment, contents, failure).
+        // `static_free`, whose allocations are objects of this type's one cache: they stay
+        // valid until freed through this type (the cache is not destroyed while any is live),
+        // any of them may be passed to any function of this type, and they keep the guarantees
+        // of `Allocator` (size, alignment, contents, failure).
         unsafe impl $crate::slab::macro_deps::Allocator for $name {
             #[inline(always)]
             unsafe fn realloc(

@@ -196,18 +196,46 @@ impl Accounting for Stats {
     fn new_counters() -> Result<Self> {
         Self::new()
     }
+
+    /// Counts `nr` objects handed out.
+    ///
+    /// The sums wrap rather than check for overflow: no counter comes near 2^63 objects, and
+    /// the allocation path should not carry a panic for it.
     #[inline(always)]
     fn alloced(&self, nr: usize) {
-        Stats::alloced(self, nr)
+        // One copy of the per-CPU pointer for all the operations below.
+        let cpu = self.cpu.this_cpu();
+        cpu.add_u64(ALLOCS, nr as u64);
+        let delta = cpu.add_return_long(DELTA, nr as c_long);
+        let live = self.folded.load_relaxed().wrapping_add(delta);
+        let mut peak = cpu.read_long(PEAK);
+        // A racing interrupt on this CPU may have raised it: keep the larger.
+        while live > peak {
+            let old = cpu.cmpxchg_long(PEAK, peak, live);
+            if old == peak {
+                break;
+            }
+            peak = old;
+        }
+        if delta >= FOLD_BATCH {
+            self.fold();
+        }
     }
+
+    /// Counts one allocation call that got nothing.
     #[inline(always)]
     fn failed(&self) {
-        Stats::failed(self)
+        self.cpu.this_cpu().add_u64(FAILURES, 1);
     }
+
+    /// Counts `nr` objects given back.
     #[inline(always)]
     fn freed(&self, nr: usize) {
-        Stats::freed(self, nr)
+        if self.cpu.this_cpu().add_return_long(DELTA, -(nr as c_long)) <= -FOLD_BATCH {
+            self.fold();
+        }
     }
+
     fn in_use(&self) -> Option<u64> {
         let (counted, pending) = self.read_with_pending();
         Some(counted.live + pending)
@@ -261,45 +289,6 @@ impl Stats {
         // Pairs with `smp_rmb()` in `read_with_pending()`: added before taken away.
         compat::smp_mb();
         cpu.add_long(DELTA, -delta);
-    }
-
-    /// Counts `nr` objects handed out.
-    ///
-    /// The sums wrap rather than check for overflow: no counter comes near 2^63 objects, and
-    /// the allocation path should not carry a panic for it.
-    #[inline(always)]
-    pub(crate) fn alloced(&self, nr: usize) {
-        // One copy of the per-CPU pointer for all the operations below.
-        let cpu = self.cpu.this_cpu();
-        cpu.add_u64(ALLOCS, nr as u64);
-        let delta = cpu.add_return_long(DELTA, nr as c_long);
-        let live = self.folded.load_relaxed().wrapping_add(delta);
-        let mut peak = cpu.read_long(PEAK);
-        // A racing interrupt on this CPU may have raised it: keep the larger.
-        while live > peak {
-            let old = cpu.cmpxchg_long(PEAK, peak, live);
-            if old == peak {
-                break;
-            }
-            peak = old;
-        }
-        if delta >= FOLD_BATCH {
-            self.fold();
-        }
-    }
-
-    /// Counts one allocation call that got nothing.
-    #[inline(always)]
-    pub(crate) fn failed(&self) {
-        self.cpu.this_cpu().add_u64(FAILURES, 1);
-    }
-
-    /// Counts `nr` objects given back.
-    #[inline(always)]
-    pub(crate) fn freed(&self, nr: usize) {
-        if self.cpu.this_cpu().add_return_long(DELTA, -(nr as c_long)) <= -FOLD_BATCH {
-            self.fold();
-        }
     }
 
     /// The counters, and the objects being allocated from a module-lifetime cache now.
