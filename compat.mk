@@ -22,6 +22,8 @@ rmp-cfg-$(if $(wildcard $(srctree)/rust/kernel/sync/barrier.rs),y) += rmp_kernel
 rmp-cfg-$(if $(wildcard $(srctree)/rust/kernel/sync/rcu.rs),y) += rmp_kernel_rcu
 # kernel::alloc::flags has GFP_NOIO and GFP_NOFS (the 7.3 series adds them).
 rmp-cfg-$(call rmp-has,rust/kernel/alloc.rs,'pub const GFP_NOIO') += rmp_gfp_noio
+# mempool_alloc_bulk() and mempool_free_bulk() (6.19).
+rmp-cfg-$(call rmp-has,include/linux/mempool.h,'mempool_alloc_bulk') += rmp_mempool_bulk
 # pr_*! format through kernel::fmt::Display, which core's Display does not imply.
 rmp-cfg-$(call rmp-has,rust/kernel/fmt.rs,'pub trait Display') += rmp_kernel_fmt
 

@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! What `rust_mempool.ko` owns and shows in debugfs: a module-lifetime cache, and a pool
-//! over a cache of its own, each with a control file that allocates and holds objects.
+//! What `rust_mempool.ko` owns and shows in debugfs: a module-lifetime cache, a pool over a
+//! cache of its own, a pool of `kmalloc()` buffers and a pool of pages, each with a control
+//! file that allocates and holds objects.
 
 use crate::commands::{self, Cmd, MAX_N};
 use crate::debugfs::{Command, SeqFile, Show};
-use crate::mempool::{Mempool, PoolStats, SharedPoolBox};
+use crate::mempool::{
+    KmallocPool, Mempool, PagePool, PoolBuf, PoolPages, PoolStats, SharedPoolBox,
+};
 use crate::slab::{CacheFlags, CacheStats, KmemCache, Registration, StaticCache};
 use core::fmt::Write;
 use kernel::{
@@ -128,66 +131,185 @@ pub(crate) struct Request {
 pub(crate) const POOL_MIN_NR: usize = 16;
 const REQ_CACHE: &CStr = c_str!("rust_mempool_req");
 const REQ_POOL: &CStr = c_str!("rust_mempool_req_pool");
+/// The module's pool of `kmalloc()` buffers: their size, and the reserve.
+pub(crate) const BUF_SIZE: usize = 512;
+pub(crate) const BUF_MIN_NR: usize = 8;
+const BUF_POOL: &CStr = c_str!("rust_mempool_buf_pool");
+/// The module's pool of pages: their order, and the reserve.
+pub(crate) const PAGE_ORDER: u32 = 0;
+pub(crate) const PAGE_MIN_NR: usize = 4;
+const PAGE_POOL: &CStr = c_str!("rust_mempool_page_pool");
 
-/// A pool that owns its cache, and the elements the pool's control file holds: each keeps
-/// the pool alive ([`SharedPoolBox`]), so they can be held next to it without borrowing it.
-#[pin_data]
-pub(crate) struct PoolControl {
-    #[pin]
-    held: Mutex<KVec<SharedPoolBox<Request>>>,
-    pool: Arc<Mempool<'static, Request>>,
+/// What a pool's control file needs of it: elements that keep the pool alive, so that they
+/// can be held next to it, and its counters and reserve.
+pub(crate) trait ControlledPool: Send + Sync + Sized + 'static {
+    /// An element that keeps its pool alive.
+    type Held: Send;
+    /// Allocates the `i`-th element of an `alloc N` command, without sleeping, so that an
+    /// empty reserve shows as a failure.
+    fn try_alloc_held(pool: &Arc<Self>, i: usize) -> Result<Self::Held>;
+    /// The lines that say what the pool's elements are, before its counters.
+    fn describe(&self, out: &mut SeqFile<'_>) -> core::fmt::Result;
+    fn stats(&self) -> PoolStats;
+    fn resize(&self, min_nr: usize) -> Result;
+    fn reset_reserve_low(&self);
 }
 
-impl PoolControl {
-    pub(crate) fn new() -> Result<impl PinInit<Self, Error>> {
-        let cache = KmemCache::new(REQ_CACHE, CacheFlags::HWCACHE_ALIGN)?;
-        let pool = Arc::new(Mempool::with_cache(cache, POOL_MIN_NR)?, GFP_KERNEL)?;
+/// The flags of `alloc N`: without sleeping, and without a warning when the reserve is empty.
+fn nowait() -> kernel::alloc::Flags {
+    GFP_NOWAIT | __GFP_NOWARN
+}
+
+impl ControlledPool for Mempool<'static, Request> {
+    type Held = SharedPoolBox<Request>;
+    fn try_alloc_held(pool: &Arc<Self>, i: usize) -> Result<Self::Held> {
+        let req = Request {
+            sector: i as u64,
+            payload: [0; 56],
+        };
+        Mempool::try_alloc_shared(pool, req, nowait())
+    }
+    fn describe(&self, out: &mut SeqFile<'_>) -> core::fmt::Result {
+        writeln!(out, "object_size: {}", self.cache().object_size())?;
+        writeln!(out, "aligned_size: {}", self.cache().aligned_size())
+    }
+    fn stats(&self) -> PoolStats {
+        Mempool::stats(self)
+    }
+    fn resize(&self, min_nr: usize) -> Result {
+        Mempool::resize(self, min_nr)
+    }
+    fn reset_reserve_low(&self) {
+        Mempool::reset_reserve_low(self);
+    }
+}
+
+impl ControlledPool for KmallocPool {
+    type Held = PoolBuf<Arc<KmallocPool>>;
+    fn try_alloc_held(pool: &Arc<Self>, i: usize) -> Result<Self::Held> {
+        let mut buf = KmallocPool::try_alloc_shared(pool, nowait())?;
+        // Used like a driver's buffer: a header written at its start.
+        buf[..8].copy_from_slice(&(i as u64).to_le_bytes());
+        Ok(buf)
+    }
+    fn describe(&self, out: &mut SeqFile<'_>) -> core::fmt::Result {
+        writeln!(out, "buf_size: {}", self.size())
+    }
+    fn stats(&self) -> PoolStats {
+        KmallocPool::stats(self)
+    }
+    fn resize(&self, min_nr: usize) -> Result {
+        KmallocPool::resize(self, min_nr)
+    }
+    fn reset_reserve_low(&self) {
+        KmallocPool::reset_reserve_low(self);
+    }
+}
+
+impl ControlledPool for PagePool {
+    type Held = PoolPages<Arc<PagePool>>;
+    fn try_alloc_held(pool: &Arc<Self>, i: usize) -> Result<Self::Held> {
+        let mut block = PagePool::try_alloc_shared(pool, nowait())?;
+        block[..8].copy_from_slice(&(i as u64).to_le_bytes());
+        Ok(block)
+    }
+    fn describe(&self, out: &mut SeqFile<'_>) -> core::fmt::Result {
+        writeln!(out, "order: {}", self.order())
+    }
+    fn stats(&self) -> PoolStats {
+        PagePool::stats(self)
+    }
+    fn resize(&self, min_nr: usize) -> Result {
+        PagePool::resize(self, min_nr)
+    }
+    fn reset_reserve_low(&self) {
+        PagePool::reset_reserve_low(self);
+    }
+}
+
+/// A pool and the elements its control file holds: each keeps the pool alive, so they can be
+/// held next to it without borrowing it.
+#[pin_data]
+pub(crate) struct PoolControl<P: ControlledPool> {
+    name: &'static CStr,
+    #[pin]
+    held: Mutex<KVec<P::Held>>,
+    pool: Arc<P>,
+}
+
+impl<P: ControlledPool> PoolControl<P> {
+    fn with_pool(name: &'static CStr, pool: P) -> Result<impl PinInit<Self, Error>> {
+        let pool = Arc::new(pool, GFP_KERNEL)?;
         Ok(try_pin_init!(Self {
+            name,
             held <- new_mutex!(KVec::new()),
             pool,
         }? Error))
+    }
+
+    pub(crate) fn name(&self) -> &'static CStr {
+        self.name
+    }
+
+    pub(crate) fn summary(&self) -> SummaryRow<'static> {
+        SummaryRow::pool(self.name, &self.pool.stats())
+    }
+
+    /// Logs the pool's counters on one line.
+    pub(crate) fn log(&self) {
+        let name = self.name.to_str().unwrap_or("?");
+        pr_info!("{}: {:#}\n", name, self.pool.stats());
+    }
+}
+
+impl PoolControl<Mempool<'static, Request>> {
+    /// The pool of requests over a cache of its own.
+    pub(crate) fn new() -> Result<impl PinInit<Self, Error>> {
+        let cache = KmemCache::new(REQ_CACHE, CacheFlags::HWCACHE_ALIGN)?;
+        Self::with_pool(REQ_POOL, Mempool::with_cache(cache, POOL_MIN_NR)?)
     }
 
     pub(crate) fn cache(&self) -> &KmemCache<Request> {
         self.pool.cache()
     }
 
-    pub(crate) fn summary(&self) -> SummaryRow<'static> {
-        SummaryRow::pool(REQ_POOL, &self.pool.stats())
-    }
-
     /// Logs the counters of the cache and of the pool, one line each.
-    pub(crate) fn log(&self) {
+    pub(crate) fn log_with_cache(&self) {
         let name = REQ_CACHE.to_str().unwrap_or("?");
         pr_info!("{}: {:#}\n", name, self.cache().stats());
-        let name = REQ_POOL.to_str().unwrap_or("?");
-        pr_info!("{}: {:#}\n", name, self.pool.stats());
+        self.log();
     }
 }
 
-impl Show for PoolControl {
+impl PoolControl<KmallocPool> {
+    /// The pool of `kmalloc()` buffers.
+    pub(crate) fn new() -> Result<impl PinInit<Self, Error>> {
+        Self::with_pool(BUF_POOL, KmallocPool::new(BUF_SIZE, BUF_MIN_NR)?)
+    }
+}
+
+impl PoolControl<PagePool> {
+    /// The pool of pages.
+    pub(crate) fn new() -> Result<impl PinInit<Self, Error>> {
+        Self::with_pool(PAGE_POOL, PagePool::new(PAGE_ORDER, PAGE_MIN_NR)?)
+    }
+}
+
+impl<P: ControlledPool> Show for PoolControl<P> {
     fn show(&self, out: &mut SeqFile<'_>) -> core::fmt::Result {
         let s = self.pool.stats();
-        writeln!(out, "name: {}", REQ_POOL.to_str().unwrap_or("?"))?;
-        writeln!(out, "object_size: {}", self.cache().object_size())?;
-        writeln!(out, "aligned_size: {}", self.cache().aligned_size())?;
+        writeln!(out, "name: {}", self.name.to_str().unwrap_or("?"))?;
+        self.pool.describe(out)?;
         write!(out, "{s}")?;
         writeln!(out, "held: {}", self.held.lock().len())
     }
 }
 
-impl Command for PoolControl {
+impl<P: ControlledPool> Command for PoolControl<P> {
     fn command(&self, cmd: &[u8]) -> Result {
         let mut held = self.held.lock();
         match commands::parse(cmd)? {
-            Cmd::Alloc(n) => hold_more(&mut held, n, |i| {
-                let req = Request {
-                    sector: i as u64,
-                    payload: [0; 56],
-                };
-                // Without sleeping, so that an empty reserve shows as a failure.
-                Mempool::try_alloc_shared(&self.pool, req, GFP_NOWAIT | __GFP_NOWARN)
-            }),
+            Cmd::Alloc(n) => hold_more(&mut held, n, |i| P::try_alloc_held(&self.pool, i)),
             Cmd::Resize(n) => self.pool.resize(n),
             Cmd::Reset => {
                 // All elements back, then the reserve's low mark starts again from there.

@@ -2,9 +2,9 @@
 
 //! rust_mempool: typed slab caches and reserve pools for Rust drivers.
 //!
-//! The module builds `slab/`, `mempool/` and `debugfs/`, and owns a module-lifetime cache
-//! and a pool over a cache, which it reports and lets root drive in
-//! `/sys/kernel/debug/rust_mempool/` (see README.md for every file and key).
+//! The module builds `slab/`, `mempool/` and `debugfs/`, and owns a module-lifetime cache, a
+//! pool over a cache, a pool of `kmalloc()` buffers and a pool of pages, which it reports and
+//! lets root drive in `/sys/kernel/debug/rust_mempool/` (see README.md for every file and key).
 
 use core::fmt::Write;
 use kernel::{c_str, prelude::*, sync::Arc};
@@ -20,6 +20,10 @@ mod demo;
 
 use debugfs::{SeqFile, Show, Tree};
 use demo::{CacheControl, PoolControl, SummaryRow};
+use mempool::{KmallocPool, Mempool, PagePool};
+
+/// The module's pool of requests, over a cache of its own.
+type RequestPool = PoolControl<Mempool<'static, demo::Request>>;
 
 module! {
     type: RustMempool,
@@ -32,11 +36,13 @@ struct RustMempool {
     // Dropped first: removing the files waits for their readers and writers.
     _tree: Tree,
     cache: Arc<CacheControl>,
-    pool: Arc<PoolControl>,
+    pool: Arc<RequestPool>,
+    bufs: Arc<PoolControl<KmallocPool>>,
+    pages: Arc<PoolControl<PagePool>>,
 }
 
 /// The `stats` of the pool's backing cache.
-struct PoolCacheStats(Arc<PoolControl>);
+struct PoolCacheStats(Arc<RequestPool>);
 
 impl Show for PoolCacheStats {
     fn show(&self, out: &mut SeqFile<'_>) -> core::fmt::Result {
@@ -52,7 +58,9 @@ impl Show for PoolCacheStats {
 /// The top-level `summary`: one line per cache and pool.
 struct Summary {
     cache: Arc<CacheControl>,
-    pool: Arc<PoolControl>,
+    pool: Arc<RequestPool>,
+    bufs: Arc<PoolControl<KmallocPool>>,
+    pages: Arc<PoolControl<PagePool>>,
 }
 
 impl Show for Summary {
@@ -60,19 +68,31 @@ impl Show for Summary {
         let c = self.pool.cache();
         write!(
             out,
-            "{}{}{}{}",
+            "{}{}{}{}{}{}",
             demo::SUMMARY_HEADER,
             self.cache.summary(),
             SummaryRow::cache(c.name(), &c.stats()),
-            self.pool.summary()
+            self.pool.summary(),
+            self.bufs.summary(),
+            self.pages.summary()
         )
     }
+}
+
+/// Adds a pool's directory, with its `stats` and `control`, to `tree`.
+fn pool_files<P: demo::ControlledPool>(tree: &mut Tree, pool: &Arc<PoolControl<P>>) -> Result {
+    let dir = tree.dir(None, pool.name())?;
+    tree.show(Some(dir), c_str!("stats"), pool.clone())?;
+    tree.command(Some(dir), c_str!("control"), pool.clone())?;
+    Ok(())
 }
 
 impl kernel::Module for RustMempool {
     fn init(_module: &'static ThisModule) -> Result<Self> {
         let cache = Arc::pin_init(CacheControl::new(), GFP_KERNEL)?;
-        let pool = Arc::pin_init(PoolControl::new()?, GFP_KERNEL)?;
+        let pool = Arc::pin_init(RequestPool::new()?, GFP_KERNEL)?;
+        let bufs = Arc::pin_init(PoolControl::<KmallocPool>::new()?, GFP_KERNEL)?;
+        let pages = Arc::pin_init(PoolControl::<PagePool>::new()?, GFP_KERNEL)?;
 
         let mut tree = Tree::new(c_str!("rust_mempool"))?;
         let dir = tree.dir(None, c_str!("rust_mempool_obj"))?;
@@ -84,9 +104,9 @@ impl kernel::Module for RustMempool {
             c_str!("stats"),
             Arc::new(PoolCacheStats(pool.clone()), GFP_KERNEL)?,
         )?;
-        let dir = tree.dir(None, c_str!("rust_mempool_req_pool"))?;
-        tree.show(Some(dir), c_str!("stats"), pool.clone())?;
-        tree.command(Some(dir), c_str!("control"), pool.clone())?;
+        pool_files(&mut tree, &pool)?;
+        pool_files(&mut tree, &bufs)?;
+        pool_files(&mut tree, &pages)?;
         tree.show(
             None,
             c_str!("summary"),
@@ -94,6 +114,8 @@ impl kernel::Module for RustMempool {
                 Summary {
                     cache: cache.clone(),
                     pool: pool.clone(),
+                    bufs: bufs.clone(),
+                    pages: pages.clone(),
                 },
                 GFP_KERNEL,
             )?,
@@ -104,6 +126,8 @@ impl kernel::Module for RustMempool {
             _tree: tree,
             cache,
             pool,
+            bufs,
+            pages,
         })
     }
 }
@@ -112,7 +136,9 @@ impl Drop for RustMempool {
     fn drop(&mut self) {
         // What the module held when it was unloaded, before it frees it.
         self.cache.log();
-        self.pool.log();
+        self.pool.log_with_cache();
+        self.bufs.log();
+        self.pages.log();
         pr_info!("unloaded\n");
     }
 }

@@ -47,7 +47,7 @@ INTREE = ROOT / "intree"
 TARGET_CFGS = {
     "6.12": set(),
     "7.3": {"rmp_alloc_nid", "rmp_pin_init_crate", "rmp_kvec_inc_len", "rmp_kernel_fmt",
-            "rmp_gfp_noio", "rmp_kernel_atomic", "rmp_kunit"},
+            "rmp_gfp_noio", "rmp_kernel_atomic", "rmp_kunit", "rmp_mempool_bulk"},
 }
 
 # The files of the kernel tree the series touches, copied into the scratch

@@ -46,3 +46,29 @@ impl From<SleepFlags> for Flags {
         flags.0
     }
 }
+
+#[cfg(rmp_mempool_bulk)]
+impl SleepFlags {
+    /// Runs `f` with every allocation of this task narrowed to these flags, for a C call that
+    /// allocates with `GFP_KERNEL` and takes no flags (`mempool_alloc_bulk()`): `NOIO` and
+    /// `NOFS` open a `memalloc_noio_save()` or `memalloc_nofs_save()` scope around it.
+    pub(crate) fn scope<R>(self, f: impl FnOnce() -> R) -> R {
+        if self == Self::NOIO {
+            // SAFETY: the scope is closed below, on the same task, before `scope` returns.
+            let saved = unsafe { bindings::memalloc_noio_save() };
+            let r = f();
+            // SAFETY: `saved` is what the matching `memalloc_noio_save()` returned.
+            unsafe { bindings::memalloc_noio_restore(saved) };
+            r
+        } else if self == Self::NOFS {
+            // SAFETY: as above.
+            let saved = unsafe { bindings::memalloc_nofs_save() };
+            let r = f();
+            // SAFETY: `saved` is what the matching `memalloc_nofs_save()` returned.
+            unsafe { bindings::memalloc_nofs_restore(saved) };
+            r
+        } else {
+            f()
+        }
+    }
+}

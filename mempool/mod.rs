@@ -55,12 +55,19 @@
 
 mod compat;
 mod flags;
+mod kmalloc;
 #[cfg(rmp_kunit)]
 mod kunit;
+mod pages;
 mod pool;
+mod pool_ref;
 mod raw;
 mod shared;
+mod source;
 
 pub use flags::SleepFlags;
+pub use kmalloc::{KmallocPool, PoolBuf, MAX_BUF_SIZE};
+pub use pages::{PagePool, PoolPages, MAX_ORDER};
 pub use pool::{Mempool, PoolBox, PoolStats, MAX_MIN_NR};
+pub use pool_ref::PoolRef;
 pub use shared::SharedPoolBox;

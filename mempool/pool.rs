@@ -2,7 +2,7 @@
 
 //! A reserve pool over a typed cache.
 
-use super::{raw::RawPool, SleepFlags};
+use super::{raw::RawPool, source::SlabSource, SleepFlags};
 use crate::slab::{flags::gfp, CacheStats, KmemCache};
 use core::{
     mem::MaybeUninit,
@@ -262,7 +262,8 @@ impl<'c, T> Mempool<'c, T> {
         // SAFETY: `raw_cache` and `raw_stats` stay valid while the cache is neither dropped nor
         // moved out of `cache`, moving `cache` itself does not move what they point to, and
         // the pool keeps `cache` until `raw` is dropped.
-        let raw = unsafe { RawPool::new(raw_cache, core::ptr::from_ref(raw_stats), min_nr) }?;
+        let source = unsafe { SlabSource::new(raw_cache, core::ptr::from_ref(raw_stats)) };
+        let raw = RawPool::new(source, min_nr)?;
         // INVARIANT: `raw` is a new pool over `cache`, owned by nobody else.
         Ok(Self { raw, cache })
     }
@@ -564,7 +565,59 @@ impl<'c, T> Mempool<'c, T> {
     }
 }
 
-fn checked_min_nr(min_nr: usize) -> Result<i32> {
+#[cfg(rmp_mempool_bulk)]
+impl<T> Mempool<'_, T> {
+    /// Allocates `N` elements at once and moves `values` into them (`mempool_alloc_bulk()`):
+    /// from the cache first, then from the reserve; may sleep, and if both run short it
+    /// waits until enough elements come back, so it never fails for lack of memory.
+    ///
+    /// `EINVAL`, allocating nothing and dropping `values`, if `N` is more than the reserve
+    /// (`min_nr`): the elements could never all come from it. The C call allocates with
+    /// `GFP_KERNEL`; `flags` narrows it to `NOIO` or `NOFS` for its duration. Only sleeping
+    /// flags exist, so only a context that may sleep can call it. Counted as `N` allocations;
+    /// it does not count in `waits`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use kernel::c_str;
+    /// use rust_mempool::mempool::{Mempool, SleepFlags};
+    /// use rust_mempool::slab::{CacheFlags, KmemCache};
+    ///
+    /// let cache = KmemCache::<u32>::new(c_str!("doc_pool_bulk"), CacheFlags::NONE)?;
+    /// let pool = Mempool::new(&cache, 4)?;
+    /// let [a, b, c] = pool.alloc_bulk([1, 2, 3], SleepFlags::NOIO)?;
+    /// assert_eq!((*a, *b, *c), (1, 2, 3));
+    /// assert_eq!(pool.stats().allocs, 3);
+    /// // More than the reserve holds could wait forever.
+    /// assert_eq!(pool.alloc_bulk([0; 5], SleepFlags::NOIO).err(), Some(EINVAL));
+    /// # Ok::<(), Error>(())
+    /// ```
+    pub fn alloc_bulk<const N: usize>(
+        &self,
+        values: [T; N],
+        flags: SleepFlags,
+    ) -> Result<[PoolBox<'_, T>; N]> {
+        let mut elems = [core::ptr::null_mut::<c_void>(); N];
+        flags.scope(|| self.raw.alloc_bulk(&mut elems))?;
+        let values = core::mem::ManuallyDrop::new(values);
+        Ok(core::array::from_fn(|i| {
+            // SAFETY: `mempool_alloc_bulk()` filled every entry with an element.
+            let obj = unsafe { NonNull::new_unchecked(elems[i]) };
+            // SAFETY: each value is read once, here, and `values` is never dropped.
+            let value = unsafe { core::ptr::read(&values[i]) };
+            Self::fill(obj, value);
+            // INVARIANT: `obj` came from this pool and `fill` moved a `T` into it.
+            PoolBox {
+                ptr: obj.cast(),
+                pool: self,
+            }
+        }))
+    }
+}
+
+/// `min_nr` as the C pool takes it; `EINVAL` unless `1 <= min_nr <= MAX_MIN_NR`.
+pub(super) fn checked_min_nr(min_nr: usize) -> Result<i32> {
     if (1..=MAX_MIN_NR).contains(&min_nr) {
         // `MAX_MIN_NR` fits in an `i32`.
         Ok(min_nr as i32)

@@ -1,19 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! The C mempool over a slab cache, with element callbacks of its own so that it can count
-//! what the stock slab callbacks cannot see.
+//! The C mempool over a [`Source`] of elements, with element callbacks of its own so that it
+//! can count what the stock callbacks cannot see.
 //!
 //! `mempool_alloc()` calls the element allocator with `__GFP_NOMEMALLOC` and `__GFP_NORETRY`
 //! added, `mempool_create()` and `mempool_resize()` do not (see `mm/mempool.c`). The callback
 //! counts allocator successes on the allocation path only ("served"); every other element
 //! that `mempool_alloc()` hands out came from the reserve, so emergency hits = allocs - served.
 
-use super::PoolStats;
+use super::{
+    source::{SlabSource, Source},
+    PoolStats,
+};
 use crate::bindings;
 use crate::slab::{
     compat::{AtomicLong, AtomicPtr},
     percpu::{read_once, PerCpu},
-    raw, Accounting, Stats,
+    Accounting, Stats,
 };
 use core::{marker::PhantomData, mem::offset_of, ptr::NonNull};
 use kernel::{
@@ -34,11 +37,10 @@ struct PoolCpu {
 const SERVED: usize = offset_of!(PoolCpu, served);
 const WAITS: usize = offset_of!(PoolCpu, waits);
 
-/// What the element callbacks use: the cache, its counters, the pool's served count, and the
+/// What the element callbacks use: the source of elements, the pool's served count, and the
 /// pool itself with the fewest elements its reserve has held.
-struct Elements {
-    cache: *mut bindings::kmem_cache,
-    cache_stats: *const Stats,
+struct Elements<S> {
+    source: S,
     cpu: PerCpu<PoolCpu>,
     /// The pool, once made (null while `mempool_create_node()` fills it).
     pool: AtomicPtr<bindings::mempool_t>,
@@ -46,47 +48,39 @@ struct Elements {
     reserve_low: AtomicLong,
 }
 
-/// A `mempool_t` over a slab cache that lives for `'c`, and its counters.
+/// A `mempool_t` over a source of elements that lives for `'c` (a slab cache by default), and
+/// its counters.
 ///
-/// Its `Drop` gives the reserve back to the cache, so whatever holds it keeps the cache
+/// Its `Drop` gives the reserve back to the source, so whatever holds it keeps the source
 /// borrowed until then: a borrowed cache cannot be dropped before the pool.
 ///
 /// # Invariants
 ///
-/// `pool` is a mempool made with [`element_alloc`] and [`element_free`] over `elements`,
-/// owned by this object; `elements.cache` and `elements.cache_stats` stay valid while it
-/// exists (the owner of the cache promises it to [`RawPool::new`]).
-pub(crate) struct RawPool<'c> {
+/// `pool` is a mempool made with [`element_alloc`] and [`element_free`] for `S` over
+/// `elements`, owned by this object; `elements.source` stays usable while it exists (the
+/// owner of a cache promises it to [`SlabSource::new`]).
+pub(crate) struct RawPool<'c, S: Source = SlabSource> {
     pool: NonNull<bindings::mempool_t>,
     // Boxed: the callbacks keep its address.
-    elements: KBox<Elements>,
+    elements: KBox<Elements<S>>,
     stats: Stats,
-    _cache: PhantomData<&'c ()>,
+    _source: PhantomData<&'c ()>,
 }
 
-// SAFETY: the C mempool may be used and destroyed from any thread; the counters are per CPU.
-unsafe impl Send for RawPool<'_> {}
+// SAFETY: the C mempool may be used and destroyed from any thread; the counters are per CPU,
+// and the source may be used from any thread (`Source: Send + Sync`).
+unsafe impl<S: Source> Send for RawPool<'_, S> {}
 // SAFETY: `&self` methods (allocate, free, resize, read counters) are safe concurrently: the C
-// pool takes its own lock, and counters are per CPU.
-unsafe impl Sync for RawPool<'_> {}
+// pool takes its own lock, counters are per CPU, and sources may be used concurrently.
+unsafe impl<S: Source> Sync for RawPool<'_, S> {}
 
-impl RawPool<'_> {
-    /// Creates a pool over `cache`, counted in `cache_stats`, and fills its reserve with
-    /// `min_nr` elements: fails unless all of them were allocated.
-    ///
-    /// # Safety
-    ///
-    /// `cache` is a live cache and `cache_stats` counts it; both stay valid until the result
-    /// is dropped (for `'c` at least).
-    pub(crate) unsafe fn new(
-        cache: *mut bindings::kmem_cache,
-        cache_stats: *const Stats,
-        min_nr: c_int,
-    ) -> Result<Self> {
+impl<S: Source> RawPool<'_, S> {
+    /// Creates a pool over `source` and fills its reserve with `min_nr` elements: fails unless
+    /// all of them were allocated.
+    pub(crate) fn new(source: S, min_nr: c_int) -> Result<Self> {
         let elements = KBox::new(
             Elements {
-                cache,
-                cache_stats,
+                source,
                 cpu: PerCpu::new()?,
                 pool: AtomicPtr::new(core::ptr::null_mut()),
                 reserve_low: AtomicLong::new(min_nr as isize),
@@ -94,14 +88,16 @@ impl RawPool<'_> {
             GFP_KERNEL,
         )?;
         let stats = Stats::new()?;
-        let data = core::ptr::from_ref::<Elements>(&elements).cast_mut().cast();
-        // SAFETY: the callbacks take `data`, which the box keeps at this address until the pool
-        // is destroyed, and which holds what they need by the safety requirements.
+        let data = core::ptr::from_ref::<Elements<S>>(&elements)
+            .cast_mut()
+            .cast();
+        // SAFETY: the callbacks for `S` take `data`, which the box keeps at this address until
+        // the pool is destroyed.
         let pool = unsafe {
             bindings::mempool_create_node(
                 min_nr,
-                Some(element_alloc),
-                Some(element_free),
+                Some(element_alloc::<S>),
+                Some(element_free::<S>),
                 data,
                 bindings::GFP_KERNEL,
                 bindings::NUMA_NO_NODE,
@@ -115,8 +111,13 @@ impl RawPool<'_> {
             pool,
             elements,
             stats,
-            _cache: PhantomData,
+            _source: PhantomData,
         })
+    }
+
+    /// The source the pool allocates from.
+    pub(crate) fn source(&self) -> &S {
+        &self.elements.source
     }
 
     /// Allocates an element: null only if it gets none, which needs flags that do not sleep.
@@ -179,6 +180,39 @@ impl RawPool<'_> {
         Ok(())
     }
 
+    /// Fills `elems` with elements, from the source first and then from the reserve, waiting
+    /// for elements to come back if both run short (`mempool_alloc_bulk()`, which allocates
+    /// with `GFP_KERNEL`: the caller narrows it with a `memalloc_*_save()` scope). `EINVAL`,
+    /// allocating nothing, if `elems` is longer than the reserve: the C pool could wait for it
+    /// forever.
+    ///
+    /// Counts the elements and lowers `reserve_low` to the reserve left after the call; a
+    /// bulk allocation that waited is not told apart from one that did not, so it does not
+    /// count in `waits`.
+    #[cfg(rmp_mempool_bulk)]
+    pub(crate) fn alloc_bulk(&self, elems: &mut [*mut c_void]) -> Result {
+        // SAFETY: `pool` is live by the type invariant; `min_nr` changes under its lock, so it
+        // is read once.
+        let min_nr = unsafe { read_once(&raw const (*self.pool.as_ptr()).min_nr) };
+        if elems.len() > min_nr.max(0) as usize {
+            return Err(EINVAL);
+        }
+        // SAFETY: `pool` is live; `elems` has room for `elems.len()` pointers, which fits a
+        // `u32` as it is at most `min_nr`. The call always fills all of them (it returns 0).
+        unsafe {
+            bindings::mempool_alloc_bulk_noprof(
+                self.pool.as_ptr(),
+                elems.as_mut_ptr(),
+                elems.len() as u32,
+            )
+        };
+        self.stats.alloced(elems.len());
+        self.elements
+            .reserve_low
+            .lower_relaxed(self.reserve() as isize);
+        Ok(())
+    }
+
     /// The elements in the reserve now.
     fn reserve(&self) -> c_int {
         // SAFETY: `pool` is live by the type invariant; the C pool changes `curr_nr` under its
@@ -228,10 +262,10 @@ impl RawPool<'_> {
     }
 }
 
-impl Drop for RawPool<'_> {
+impl<S: Source> Drop for RawPool<'_, S> {
     fn drop(&mut self) {
         // SAFETY: `pool` is owned by this object (type invariant) and destroyed once; its
-        // reserve goes back to the cache through `element_free`, whose data is still boxed.
+        // reserve goes back to the source through `element_free`, whose data is still boxed.
         unsafe { bindings::mempool_destroy(self.pool.as_ptr()) };
     }
 }
@@ -252,16 +286,18 @@ unsafe fn mempool_alloc(pool: *mut bindings::mempool_t, gfp: bindings::gfp_t) ->
     return unsafe { bindings::mempool_alloc(pool, gfp) };
 }
 
-/// The pool's element allocator.
+/// The pool's element allocator for elements from `S`.
 ///
 /// # Safety
 ///
-/// `data` is the `Elements` of a live [`RawPool`].
-unsafe extern "C" fn element_alloc(gfp: bindings::gfp_t, data: *mut c_void) -> *mut c_void {
+/// `data` is the `Elements<S>` of a live [`RawPool`].
+unsafe extern "C" fn element_alloc<S: Source>(
+    gfp: bindings::gfp_t,
+    data: *mut c_void,
+) -> *mut c_void {
     // SAFETY: by the safety requirements.
-    let e = unsafe { &*data.cast::<Elements>() };
-    // SAFETY: the cache and its counters outlive the pool (type invariant of `RawPool`).
-    let obj = unsafe { raw::alloc(e.cache, &*e.cache_stats, gfp, bindings::NUMA_NO_NODE) };
+    let e = unsafe { &*data.cast::<Elements<S>>() };
+    let obj = e.source.alloc(gfp);
     // Only `mempool_alloc()` adds `__GFP_NOMEMALLOC`: this is the allocation path.
     if gfp & NOMEMALLOC != 0 {
         if obj.is_null() {
@@ -281,7 +317,7 @@ unsafe extern "C" fn element_alloc(gfp: bindings::gfp_t, data: *mut c_void) -> *
 /// `fail_mempool_alloc` fault injection takes from the reserve without asking the
 /// allocator, so without this count.)
 #[inline(always)]
-fn reserve_taken(e: &Elements) {
+fn reserve_taken<S>(e: &Elements<S>) {
     let pool = e.pool.load_acquire();
     if pool.is_null() {
         return;
@@ -292,14 +328,14 @@ fn reserve_taken(e: &Elements) {
     e.reserve_low.lower_relaxed((now as isize - 1).max(0));
 }
 
-/// The pool's element destructor.
+/// The pool's element destructor for elements from `S`.
 ///
 /// # Safety
 ///
-/// `data` is the `Elements` of a live [`RawPool`], and `obj` one of its elements.
-unsafe extern "C" fn element_free(obj: *mut c_void, data: *mut c_void) {
+/// `data` is the `Elements<S>` of a live [`RawPool`], and `obj` one of its elements.
+unsafe extern "C" fn element_free<S: Source>(obj: *mut c_void, data: *mut c_void) {
     // SAFETY: by the safety requirements.
-    let e = unsafe { &*data.cast::<Elements>() };
-    // SAFETY: as in `element_alloc`; `obj` is an element, so an object of the cache.
-    unsafe { raw::free(e.cache, &*e.cache_stats, obj) };
+    let e = unsafe { &*data.cast::<Elements<S>>() };
+    // SAFETY: `obj` is an element, so it came from the source's `alloc`.
+    unsafe { e.source.free(obj) };
 }

@@ -7,6 +7,8 @@ pin_one_cpu
 OBJ=$DBG/rust_mempool_obj
 REQ=$DBG/rust_mempool_req
 POOL=$DBG/rust_mempool_req_pool
+BUF=$DBG/rust_mempool_buf_pool
+PAGE=$DBG/rust_mempool_page_pool
 C="allocs frees live peak failures held"
 P="allocs frees live peak failures min_nr reserve reserve_low emergency waits held"
 
@@ -18,8 +20,13 @@ expect_eq "debugfs: files and modes" \
 444 $DBG/rust_mempool_req/stats
 600 $DBG/rust_mempool_req_pool/control
 444 $DBG/rust_mempool_req_pool/stats
+600 $DBG/rust_mempool_buf_pool/control
+444 $DBG/rust_mempool_buf_pool/stats
+600 $DBG/rust_mempool_page_pool/control
+444 $DBG/rust_mempool_page_pool/stats
 444 $DBG/summary" \
-	"$(stat -c '%a %n' $OBJ/stats $OBJ/control $REQ/stats $POOL/control $POOL/stats $DBG/summary)"
+	"$(stat -c '%a %n' $OBJ/stats $OBJ/control $REQ/stats $POOL/control $POOL/stats \
+		$BUF/control $BUF/stats $PAGE/control $PAGE/stats $DBG/summary)"
 
 expect_eq "debugfs: cache stats after load" \
 	"name: rust_mempool_obj
@@ -70,11 +77,61 @@ expect_eq "debugfs: pool resize 8 lowers the low" "min_nr=8 reserve=8 reserve_lo
 expect_eq "debugfs: resize 8 gave 24 back" "allocs=37 frees=29 live=8" "$(stats_line $REQ/stats allocs frees live)"
 echo "resize 16" >$POOL/control
 
+# The pools of kmalloc() buffers and of pages: the same counters and commands.
+expect_eq "debugfs: buffer pool stats after load, every key in order" \
+	"name: rust_mempool_buf_pool
+buf_size: 512
+allocs: 0
+frees: 0
+live: 0
+peak: 0
+failures: 0
+min_nr: 8
+reserve: 8
+reserve_low: 8
+emergency: 0
+waits: 0
+held: 0" "$(cat $BUF/stats)"
+expect_eq "debugfs: page pool stats after load, every key in order" \
+	"name: rust_mempool_page_pool
+order: 0
+allocs: 0
+frees: 0
+live: 0
+peak: 0
+failures: 0
+min_nr: 4
+reserve: 4
+reserve_low: 4
+emergency: 0
+waits: 0
+held: 0" "$(cat $PAGE/stats)"
+for pool in $BUF $PAGE; do
+	name=${pool##*/}
+	min=$(stats_line $pool/stats min_nr)
+	echo "alloc 6" >$pool/control
+	echo "free 2" >$pool/control
+	expect_eq "debugfs: $name alloc 6, free 2" \
+		"allocs=6 frees=2 live=4 peak=6 failures=0 $min reserve_low=${min#min_nr=} emergency=0 waits=0 held=4" \
+		"$(stats_line $pool/stats allocs frees live peak failures min_nr reserve_low emergency waits held)"
+	echo "resize 2" >$pool/control
+	expect_eq "debugfs: $name resize 2 lowers the low" "min_nr=2 reserve=2 reserve_low=2" \
+		"$(stats_line $pool/stats min_nr reserve reserve_low)"
+	echo "reset" >$pool/control
+	echo "resize ${min#min_nr=}" >$pool/control
+	expect_eq "debugfs: $name reset and resize back" \
+		"allocs=6 frees=6 live=0 $min reserve=${min#min_nr=} reserve_low=2 held=0" \
+		"$(stats_line $pool/stats allocs frees live min_nr reserve reserve_low held)"
+	echo "reset" >$pool/control
+done
+
 expect_eq "debugfs: summary" \
 	"kind  name                       allocs    frees     live failures
 cache rust_mempool_obj               12       12        0        0
 cache rust_mempool_req               45       29       16        0
-pool  rust_mempool_req_pool           5        5        0        0" "$(cat $DBG/summary)"
+pool  rust_mempool_req_pool           5        5        0        0
+pool  rust_mempool_buf_pool           6        6        0        0
+pool  rust_mempool_page_pool          6        6        0        0" "$(cat $DBG/summary)"
 
 expect_eq "debugfs: caches listed in /proc/slabinfo" "rust_mempool_obj
 rust_mempool_req" "$(grep '^rust_mempool' /proc/slabinfo | cut -d' ' -f1 | sort)"

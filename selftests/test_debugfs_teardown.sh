@@ -19,7 +19,9 @@ insmod $MOD
 reader=$!
 (while echo "alloc 2" >$DBG/rust_mempool_obj/control &&
 	echo "free 2" >$DBG/rust_mempool_obj/control &&
-	echo "alloc 1" >$DBG/rust_mempool_req_pool/control; do :; done) 2>/dev/null &
+	echo "alloc 1" >$DBG/rust_mempool_req_pool/control &&
+	echo "alloc 1" >$DBG/rust_mempool_buf_pool/control &&
+	echo "alloc 1" >$DBG/rust_mempool_page_pool/control; do :; done) 2>/dev/null &
 writer=$!
 sleep 1
 tries=0

@@ -10,6 +10,18 @@
 . /selftests/lib.sh
 
 failslab_arm
+# Only the tests' own tasks fail (make_it_fail, selftests/kernel/failslab.c):
+# a marked kmalloc cache fails no other task's allocations, and of pages only
+# blocks of MAX_PAGE_ORDER (10), which only the page pool test allocates.
+echo Y >/sys/kernel/debug/failslab/task-filter
+F=/sys/kernel/debug/fail_page_alloc
+echo Y >$F/task-filter
+echo 10 >$F/min-order
+echo N >$F/ignore-gfp-wait
+echo 1 >$F/interval
+echo -1 >$F/times
+echo 0 >$F/verbose
+echo 100 >$F/probability
 
 dmesg -c >/dev/null
 # Exact peaks (see pin_one_cpu); the concurrency tests bind their threads to CPUs.
@@ -19,6 +31,8 @@ if ! insmod /modules/rust_mempool_selftests.ko; then
 	exit 1
 fi
 echo 0 >/sys/kernel/debug/failslab/probability
+echo N >/sys/kernel/debug/failslab/task-filter
+echo 0 >$F/probability
 # The module's top level (version, plan, one result per suite) becomes this
 # test's; what lies between is passed on as it is. Lines at column 0 that
 # are not results are the tests' own diagnostics (mempool_tests.rs), which

@@ -15,10 +15,25 @@ import sys
 SOURCES = ("slab", "mempool", "debugfs")
 
 
+CFG = re.compile(r"^#\[cfg\((rmp_\w+)\)\]$")
+
+
 def examples(path):
-    """Yields (line, code) for each Rust code block in the doc comments of path."""
+    """Yields (line, code, cfg) for each Rust code block in the doc comments of path; cfg
+    is the `rmp_*` feature of the top-level block (`#[cfg(rmp_x)] impl .. { .. }`) that the
+    example is in, if any."""
     block, start, skip = None, 0, False
+    pending, cfg = None, None
     for n, line in enumerate(path.read_text().splitlines(), 1):
+        c = CFG.match(line)
+        if c:
+            pending = c.group(1)
+        elif pending and re.match(r"^(pub(\(\w+\))? )?(impl|mod)\b.*\{$", line):
+            pending, cfg = None, pending
+        elif cfg and line == "}":
+            cfg = None
+        elif not line.startswith("#["):
+            pending = None
         m = re.match(r"\s*(///|//!) ?(.*)$", line)
         if not m:
             continue
@@ -30,7 +45,7 @@ def examples(path):
                 block, start = [], n
             else:
                 if not skip:
-                    yield start, block
+                    yield start, block, cfg
                 block = None
             continue
         if block is not None:
@@ -48,13 +63,18 @@ def main():
     for src in SOURCES:
         for path in sorted((root / src).glob("*.rs")):
             rel = path.relative_to(root)
-            for line, code in examples(path):
+            for line, code, cfg in examples(path):
                 name = re.sub(r"\W", "_", f"{rel}_{line}")
                 body = "\n".join("        " + l if l else "" for l in code)
                 body = body.replace("rust_mempool::", "crate::")
+                # An example of an API this kernel lacks is reported as a skip.
+                skip = (f"    #[cfg(not({cfg}))]\n"
+                        f"    return Err(crate::ktap::Failure::skip(\"the kernel lacks {cfg}\"));\n"
+                        f"    #[cfg({cfg})]\n") if cfg else ""
                 tests.append(
-                    f"#[allow(unused_imports, unused_variables, dead_code)]\n"
+                    f"#[allow(unused_imports, unused_variables, dead_code, unreachable_code)]\n"
                     f"fn {name}() -> TestResult {{\n"
+                    f"{skip}"
                     f"    #[allow(unreachable_code, clippy::let_unit_value, clippy::ignored_unit_patterns)]\n"
                     f"    let _ = {{\n{body}\n    }};\n"
                     f"    Ok(())\n}}\n"

@@ -5,5 +5,6 @@
 #include <linux/types.h>
 
 int rmp_test_failslab(const char *cache, bool on);
+void rmp_test_fail_this_task(bool on);
 
 #endif

@@ -22,3 +22,28 @@ impl Drop for Marked {
         let _ = unsafe { bindings::rmp_test_failslab(self.0.as_char_ptr(), false) };
     }
 }
+
+/// Makes this task one that fault injection may fail (`make_it_fail`): the tests' tasks are,
+/// from the module's init and each thread's start on, as test_kernel.sh arms fault injection
+/// for them alone.
+pub(crate) fn this_task_under_test() {
+    // SAFETY: sets a field of the current task only.
+    unsafe { bindings::rmp_test_fail_this_task(true) };
+}
+
+/// While alive, fault injection spares this task: for a test that must allocate blocks of
+/// `MAX_PAGE_ORDER`, which fail for the tests' tasks otherwise.
+pub(crate) struct Spared(());
+
+/// Spares this task from fault injection until the result is dropped.
+pub(crate) fn spare_this_task() -> Spared {
+    // SAFETY: sets a field of the current task only.
+    unsafe { bindings::rmp_test_fail_this_task(false) };
+    Spared(())
+}
+
+impl Drop for Spared {
+    fn drop(&mut self) {
+        this_task_under_test();
+    }
+}

@@ -32,8 +32,9 @@ pub(crate) struct Failure {
 
 impl Failure {
     /// The test does not apply to this kernel, for the reason `why`: reported as a skip.
-    // Only the NUMA test skips, and only where `Allocator` takes no node.
-    #[cfg_attr(rmp_alloc_nid, expect(dead_code))]
+    // Only tests of what a kernel lacks skip: NUMA where `Allocator` takes no node, bulk pool
+    // allocation where the C mempool has none.
+    #[cfg_attr(all(rmp_alloc_nid, rmp_mempool_bulk), expect(dead_code))]
     #[track_caller]
     pub(crate) fn skip(why: &'static str) -> Self {
         Self {

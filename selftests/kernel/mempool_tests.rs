@@ -32,7 +32,7 @@ pub(crate) const TESTS: &[Test] = &[
 
 /// Expected pool counters, in the order of `PoolStats`' fields (`live` follows from them).
 #[expect(clippy::too_many_arguments)]
-fn want(
+pub(crate) fn want(
     min_nr: u64,
     reserve: u64,
     reserve_low: u64,

@@ -20,6 +20,7 @@ mod doctests_generated;
 mod failslab;
 mod ktap;
 mod mempool_tests;
+mod pool_kinds_tests;
 mod slab_tests;
 
 module! {
@@ -33,10 +34,13 @@ struct Selftests;
 
 impl kernel::Module for Selftests {
     fn init(_module: &'static ThisModule) -> Result<Self> {
+        // Fault injection, armed for the tests' tasks alone, fails this one's allocations.
+        failslab::this_task_under_test();
         // Whether they finished is the document's to say: all of its plan's results.
         ktap::run(&[
             ("slab", slab_tests::TESTS),
             ("mempool", mempool_tests::TESTS),
+            ("pool_kinds", pool_kinds_tests::TESTS),
             ("doctest", doctests_generated::TESTS),
         ]);
         Ok(Selftests)

@@ -7,6 +7,7 @@
 #include <linux/cpumask.h>
 #include <linux/err.h>
 #include <linux/kthread.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 
 #include "threads.h"
@@ -23,6 +24,8 @@ static int rmp_thread_main(void *arg)
 {
 	struct rmp_thread *t = arg;
 
+	/* A task of the tests, which fault injection may fail (failslab.c). */
+	current->make_it_fail = 1;
 	t->ret = t->fn(t->data, t->idx);
 	/* Never return into module text that may be unloaded once we complete. */
 	kthread_complete_and_exit(&t->done, 0);
