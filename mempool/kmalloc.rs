@@ -78,6 +78,17 @@ impl KmallocPool {
     }
 
     /// The size of every buffer, in bytes.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rust_mempool::mempool::{KmallocPool, SleepFlags};
+    ///
+    /// let pool = KmallocPool::new(100, 1)?;
+    /// assert_eq!(pool.size(), 100);
+    /// assert_eq!(pool.alloc(SleepFlags::NOIO).len(), pool.size());
+    /// # Ok::<(), Error>(())
+    /// ```
     pub fn size(&self) -> usize {
         self.raw.source().size
     }
@@ -287,6 +298,17 @@ impl<R: PoolRef<KmallocPool>> PoolBuf<R> {
     }
 
     /// The pool the buffer goes back to.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rust_mempool::mempool::{KmallocPool, SleepFlags};
+    ///
+    /// let pool = KmallocPool::new(16, 1)?;
+    /// let buf = pool.alloc(SleepFlags::NOIO);
+    /// assert!(core::ptr::eq(buf.pool(), &pool));
+    /// # Ok::<(), Error>(())
+    /// ```
     pub fn pool(&self) -> &KmallocPool {
         &self.pool
     }

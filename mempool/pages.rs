@@ -79,6 +79,17 @@ impl PagePool {
     }
 
     /// The order of every block: each is `1 << order` pages.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rust_mempool::mempool::{PagePool, SleepFlags};
+    ///
+    /// let pool = PagePool::new(2, 1)?;
+    /// assert_eq!(pool.order(), 2);
+    /// assert_eq!(pool.alloc(SleepFlags::NOIO).order(), 2);
+    /// # Ok::<(), Error>(())
+    /// ```
     pub fn order(&self) -> u32 {
         self.raw.source().order
     }
@@ -299,16 +310,52 @@ impl<R: PoolRef<PagePool>> PoolPages<R> {
     }
 
     /// The order of the block: it is `1 << order` pages.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use kernel::page::PAGE_SIZE;
+    /// use rust_mempool::mempool::{PagePool, SleepFlags};
+    ///
+    /// let pool = PagePool::new(1, 1)?;
+    /// let block = pool.alloc(SleepFlags::NOIO);
+    /// assert_eq!(block.len(), PAGE_SIZE << block.order());
+    /// # Ok::<(), Error>(())
+    /// ```
     pub fn order(&self) -> u32 {
         self.order
     }
 
     /// The first `struct page` of the block, for C calls; valid while `self` is.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rust_mempool::mempool::{PagePool, SleepFlags};
+    ///
+    /// let pool = PagePool::new(0, 1)?;
+    /// let a = pool.alloc(SleepFlags::NOIO);
+    /// let b = pool.alloc(SleepFlags::NOIO);
+    /// assert!(!a.as_page_ptr().is_null());
+    /// assert_ne!(a.as_page_ptr(), b.as_page_ptr());
+    /// # Ok::<(), Error>(())
+    /// ```
     pub fn as_page_ptr(&self) -> *mut bindings::page {
         self.page.as_ptr()
     }
 
     /// The pool the block goes back to.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rust_mempool::mempool::{PagePool, SleepFlags};
+    ///
+    /// let pool = PagePool::new(0, 1)?;
+    /// let block = pool.alloc(SleepFlags::NOIO);
+    /// assert!(core::ptr::eq(block.pool(), &pool));
+    /// # Ok::<(), Error>(())
+    /// ```
     pub fn pool(&self) -> &PagePool {
         &self.pool
     }

@@ -4,7 +4,8 @@
 example in its documentation (a ``` block, which extract.py turns into a test).
 
 Public means `pub` (not `pub(crate)`), not `#[doc(hidden)]` and not inside the hidden
-`macro_deps` module; `#[macro_export]` macros count too. Prints one TAP line.
+`macro_deps` module or a private `mod private` (the sealed-trait pattern, whose trait no
+one outside can name); `#[macro_export]` macros count too. Prints one TAP line.
 
 Usage: coverage.py ROOT
 """
@@ -21,7 +22,7 @@ def items(path):
     lines = path.read_text().splitlines()
     hidden_depth = None
     for n, line in enumerate(lines):
-        if re.match(r"^\s*pub mod macro_deps", line):
+        if re.match(r"^\s*(pub mod macro_deps|mod private)\b", line):
             hidden_depth = n
         if hidden_depth is not None:
             if line.startswith("}"):
