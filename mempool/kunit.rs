@@ -3,7 +3,7 @@
 //! KUnit tests of the reserve pools, run in the kernel crate by the in-tree series (out of
 //! tree, `rust_mempool_selftests.ko` tests the same sources more deeply).
 
-use super::{Mempool, SleepFlags};
+use super::{KmallocPool, Mempool, PagePool, SleepFlags};
 use crate::slab::{CacheFlags, KmemCache};
 use kernel::{c_str, prelude::*};
 
@@ -41,6 +41,30 @@ mod tests {
         assert_eq!((pool.stats().min_nr, pool.stats().reserve), (1, 1));
         assert_eq!(cache.stats().live, 1);
         assert_eq!(pool.resize(0), Err(EINVAL));
+        Ok(())
+    }
+
+    #[test]
+    fn kmalloc_pool_buffers_go_back() -> Result {
+        let pool = KmallocPool::new(96, 2)?;
+        let mut a = pool.alloc(SleepFlags::NOIO);
+        a[95] = 1;
+        let b = pool.try_alloc(GFP_NOWAIT)?;
+        assert_eq!((a.len(), b.len(), b[95], pool.stats().live), (96, 96, 0, 2));
+        drop((a, b));
+        let s = pool.stats();
+        assert_eq!((s.allocs, s.frees, s.reserve, s.emergency), (2, 2, 2, 0));
+        Ok(())
+    }
+
+    #[test]
+    fn page_pool_blocks_go_back() -> Result {
+        let pool = PagePool::new(1, 2)?;
+        let block = pool.alloc(SleepFlags::NOFS);
+        assert_eq!((block.order(), block.len()), (1, 2 * kernel::page::PAGE_SIZE));
+        drop(block);
+        let s = pool.stats();
+        assert_eq!((s.allocs, s.frees, s.reserve), (1, 1, 2));
         Ok(())
     }
 }

@@ -21,6 +21,9 @@ echo "alloc 10" >$D/rust_mempool_obj/control
 echo "free 4" >$D/rust_mempool_obj/control
 echo "### echo 'alloc 5' > rust_mempool_req_pool/control"
 echo "alloc 5" >$D/rust_mempool_req_pool/control
+echo "### echo 'alloc 3' > rust_mempool_buf_pool/control; echo 'alloc 2' > rust_mempool_page_pool/control"
+echo "alloc 3" >$D/rust_mempool_buf_pool/control
+echo "alloc 2" >$D/rust_mempool_page_pool/control
 echo "### stats now"
 show
 echo "### grep rust_mempool /proc/slabinfo"

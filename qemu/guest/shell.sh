@@ -17,8 +17,10 @@ rust_mempool.ko is loaded. What it shows, in $D/:
   rust_mempool_obj/stats       the module-lifetime cache
   rust_mempool_req/stats       the cache behind the pool
   rust_mempool_req_pool/stats  the pool (16 elements in reserve)
+  rust_mempool_buf_pool/stats  a pool of 512-byte kmalloc buffers (8 in reserve)
+  rust_mempool_page_pool/stats a pool of pages (4 in reserve)
   */control                    write commands: alloc N, free N, reset;
-                               resize N on the pool, e.g.
+                               resize N on the pools, e.g.
                                echo 'alloc 5' > $D/rust_mempool_req_pool/control
 Also: /proc/slabinfo, dmesg, rmmod rust_mempool, insmod /modules/rust_mempool.ko
 Leave with 'exit' or Ctrl-D: the guest powers off and its log is checked.
