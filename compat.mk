@@ -27,6 +27,10 @@ rmp-cfg-$(call rmp-has,include/linux/mempool.h,'mempool_alloc_bulk') += rmp_memp
 # pr_*! format through kernel::fmt::Display, which core's Display does not imply.
 rmp-cfg-$(call rmp-has,rust/kernel/fmt.rs,'pub trait Display') += rmp_kernel_fmt
 
+# Caches and pools register with rust_mempool.ko's debugfs registry
+# (debugfs/registry.c): always out of tree; the in-tree series has no registry.
+rmp-cfg-y += rmp_registry
+
 # this_cpu operations are one %gs-relative instruction (x86-64 with SMP).
 ifeq ($(CONFIG_X86_64)$(CONFIG_SMP),yy)
 rmp-cfg-y += rmp_this_cpu_asm

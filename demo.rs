@@ -9,7 +9,7 @@ use crate::debugfs::{Command, SeqFile, Show};
 use crate::mempool::{
     KmallocPool, Mempool, PagePool, PoolBuf, PoolPages, PoolStats, SharedPoolBox,
 };
-use crate::slab::{CacheFlags, CacheStats, KmemCache, Registration, StaticCache};
+use crate::slab::{CacheFlags, KmemCache, Registration, StaticCache};
 use core::fmt::Write;
 use kernel::{
     alloc::Box,
@@ -43,10 +43,6 @@ impl CacheControl {
             held <- new_mutex!(KVec::new()),
             registration: ObjCache::register(CacheFlags::HWCACHE_ALIGN)?,
         }? Error)
-    }
-
-    pub(crate) fn summary(&self) -> SummaryRow<'static> {
-        SummaryRow::cache(ObjCache::NAME, &self.registration.stats())
     }
 
     /// Logs the cache's counters on one line.
@@ -251,10 +247,6 @@ impl<P: ControlledPool> PoolControl<P> {
         self.name
     }
 
-    pub(crate) fn summary(&self) -> SummaryRow<'static> {
-        SummaryRow::pool(self.name, &self.pool.stats())
-    }
-
     /// Logs the pool's counters on one line.
     pub(crate) fn log(&self) {
         let name = self.name.to_str().unwrap_or("?");
@@ -319,58 +311,5 @@ impl<P: ControlledPool> Command for PoolControl<P> {
             }
             other => release(&mut held, other),
         }
-    }
-}
-
-/// The first line of the `summary` file, naming the columns of [`SummaryRow`].
-pub(crate) const SUMMARY_HEADER: &str =
-    "kind  name                       allocs    frees     live failures\n";
-
-/// One line of the `summary` file: what a cache or a pool handed out, took back, has out and
-/// failed to hand out.
-pub(crate) struct SummaryRow<'a> {
-    kind: &'static str,
-    name: &'a CStr,
-    allocs: u64,
-    frees: u64,
-    live: u64,
-    failures: u64,
-}
-
-impl<'a> SummaryRow<'a> {
-    /// The line of the cache `name`.
-    pub(crate) fn cache(name: &'a CStr, s: &CacheStats) -> Self {
-        Self::new("cache", name, s)
-    }
-
-    /// The line of the pool `name`, counting its elements.
-    pub(crate) fn pool(name: &'a CStr, s: &PoolStats) -> Self {
-        Self::new("pool", name, &s.elements())
-    }
-
-    fn new(kind: &'static str, name: &'a CStr, s: &CacheStats) -> Self {
-        Self {
-            kind,
-            name,
-            allocs: s.allocs,
-            frees: s.frees,
-            live: s.live,
-            failures: s.failures,
-        }
-    }
-}
-
-impl core::fmt::Display for SummaryRow<'_> {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        writeln!(
-            f,
-            "{:<5} {:<24} {:>8} {:>8} {:>8} {:>8}",
-            self.kind,
-            self.name.to_str().unwrap_or("?"),
-            self.allocs,
-            self.frees,
-            self.live,
-            self.failures
-        )
     }
 }

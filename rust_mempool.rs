@@ -17,10 +17,12 @@ pub mod slab;
 
 mod commands;
 mod demo;
+mod summary;
 
 use debugfs::{SeqFile, Show, Tree};
-use demo::{CacheControl, PoolControl, SummaryRow};
+use demo::{CacheControl, PoolControl};
 use mempool::{KmallocPool, Mempool, PagePool};
+use summary::{Registry, Summary};
 
 /// The module's pool of requests, over a cache of its own.
 type RequestPool = PoolControl<Mempool<'static, demo::Request>>;
@@ -33,7 +35,9 @@ module! {
 }
 
 struct RustMempool {
-    // Dropped first: removing the files waits for their readers and writers.
+    // Dropped first: the registry's directories go before the tree's root.
+    _registry: Registry,
+    // Then the tree: removing the files waits for their readers and writers.
     _tree: Tree,
     cache: Arc<CacheControl>,
     pool: Arc<RequestPool>,
@@ -55,30 +59,6 @@ impl Show for PoolCacheStats {
     }
 }
 
-/// The top-level `summary`: one line per cache and pool.
-struct Summary {
-    cache: Arc<CacheControl>,
-    pool: Arc<RequestPool>,
-    bufs: Arc<PoolControl<KmallocPool>>,
-    pages: Arc<PoolControl<PagePool>>,
-}
-
-impl Show for Summary {
-    fn show(&self, out: &mut SeqFile<'_>) -> core::fmt::Result {
-        let c = self.pool.cache();
-        write!(
-            out,
-            "{}{}{}{}{}{}",
-            demo::SUMMARY_HEADER,
-            self.cache.summary(),
-            SummaryRow::cache(c.name(), &c.stats()),
-            self.pool.summary(),
-            self.bufs.summary(),
-            self.pages.summary()
-        )
-    }
-}
-
 /// Adds a pool's directory, with its `stats` and `control`, to `tree`.
 fn pool_files<P: demo::ControlledPool>(tree: &mut Tree, pool: &Arc<PoolControl<P>>) -> Result {
     let dir = tree.dir(None, pool.name())?;
@@ -89,12 +69,14 @@ fn pool_files<P: demo::ControlledPool>(tree: &mut Tree, pool: &Arc<PoolControl<P
 
 impl kernel::Module for RustMempool {
     fn init(_module: &'static ThisModule) -> Result<Self> {
+        // The registry first, so that the module's own caches and pools show in it too.
+        let mut tree = Tree::new(c_str!("rust_mempool"))?;
+        let registry = Registry::open(&tree);
         let cache = Arc::pin_init(CacheControl::new(), GFP_KERNEL)?;
         let pool = Arc::pin_init(RequestPool::new()?, GFP_KERNEL)?;
         let bufs = Arc::pin_init(PoolControl::<KmallocPool>::new()?, GFP_KERNEL)?;
         let pages = Arc::pin_init(PoolControl::<PagePool>::new()?, GFP_KERNEL)?;
 
-        let mut tree = Tree::new(c_str!("rust_mempool"))?;
         let dir = tree.dir(None, c_str!("rust_mempool_obj"))?;
         tree.show(Some(dir), c_str!("stats"), cache.clone())?;
         tree.command(Some(dir), c_str!("control"), cache.clone())?;
@@ -107,22 +89,11 @@ impl kernel::Module for RustMempool {
         pool_files(&mut tree, &pool)?;
         pool_files(&mut tree, &bufs)?;
         pool_files(&mut tree, &pages)?;
-        tree.show(
-            None,
-            c_str!("summary"),
-            Arc::new(
-                Summary {
-                    cache: cache.clone(),
-                    pool: pool.clone(),
-                    bufs: bufs.clone(),
-                    pages: pages.clone(),
-                },
-                GFP_KERNEL,
-            )?,
-        )?;
+        tree.show(None, c_str!("summary"), Arc::new(Summary, GFP_KERNEL)?)?;
 
         pr_info!("loaded\n");
         Ok(RustMempool {
+            _registry: registry,
             _tree: tree,
             cache,
             pool,

@@ -9,6 +9,7 @@
 #include <linux/slab.h>
 
 #include "../debugfs/files.h"
+#include "../debugfs/registry.h"
 
 /*
  * Values of macros bindgen cannot expand, as the kernel's

@@ -108,6 +108,12 @@ impl Tree {
         })
     }
 
+    /// The tree's root directory, for C that adds entries of its own under it and removes
+    /// them before the tree drops (`debugfs/registry.c`).
+    pub fn root(&self) -> *mut bindings::dentry {
+        self.root.as_ptr()
+    }
+
     fn parent(&self, dir: Option<DirId>) -> Result<*mut bindings::dentry> {
         match dir {
             None => Ok(self.root.as_ptr()),

@@ -108,7 +108,7 @@ def item_end(lines, start):
         depth -= code.count("}") + code.count(")") + code.count("]")
         stripped = code.rstrip()
         if depth <= 0 and (stripped.endswith(";") or stripped.endswith("}")
-                           or stripped.endswith("},") or stripped.endswith("};")):
+                           or stripped.endswith(",") or stripped.endswith("};")):
             return i + 1
     sys.exit(f"series.py: unterminated item at line {start + 1}")
 
@@ -143,7 +143,8 @@ def resolve_cfgs(text, cfgs):
         if keep:
             out.extend(lines[i + 1:end])
         else:
-            while out and re.match(r"^\s*(#\[|///)", out[-1]):
+            # Its attributes and comments go with it.
+            while out and re.match(r"^\s*(#\[|//)", out[-1]):
                 out.pop()
         i = end
     return "\n".join(out)

@@ -73,6 +73,8 @@ impl KmallocPool {
             return Err(EINVAL);
         }
         let raw = RawPool::new(KmallocSource { size }, checked_min_nr(min_nr)?)?;
+        #[cfg(rmp_registry)]
+        let raw = raw.registered(format_args!("kmalloc-{size}_pool"))?;
         // INVARIANT: `raw` is a new pool of buffers of `size` bytes, not zero.
         Ok(Self { raw })
     }

@@ -61,7 +61,10 @@ mod tests {
     fn page_pool_blocks_go_back() -> Result {
         let pool = PagePool::new(1, 2)?;
         let block = pool.alloc(SleepFlags::NOFS);
-        assert_eq!((block.order(), block.len()), (1, 2 * kernel::page::PAGE_SIZE));
+        assert_eq!(
+            (block.order(), block.len()),
+            (1, 2 * kernel::page::PAGE_SIZE)
+        );
         drop(block);
         let s = pool.stats();
         assert_eq!((s.allocs, s.frees, s.reserve), (1, 1, 2));

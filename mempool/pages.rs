@@ -74,6 +74,8 @@ impl PagePool {
             return Err(EINVAL);
         }
         let raw = RawPool::new(PageSource { order }, checked_min_nr(min_nr)?)?;
+        #[cfg(rmp_registry)]
+        let raw = raw.registered(format_args!("page-order{order}_pool"))?;
         // INVARIANT: `raw` is a new pool of blocks of `order`, at most `MAX_ORDER`.
         Ok(Self { raw })
     }

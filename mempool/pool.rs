@@ -264,6 +264,11 @@ impl<'c, T> Mempool<'c, T> {
         // the pool keeps `cache` until `raw` is dropped.
         let source = unsafe { SlabSource::new(raw_cache, core::ptr::from_ref(raw_stats)) };
         let raw = RawPool::new(source, min_nr)?;
+        #[cfg(rmp_registry)]
+        let raw = raw.registered(format_args!(
+            "{}_pool",
+            cache.name().to_str().unwrap_or("?")
+        ))?;
         // INVARIANT: `raw` is a new pool over `cache`, owned by nobody else.
         Ok(Self { raw, cache })
     }

@@ -41,6 +41,8 @@ const WAITS: usize = offset_of!(PoolCpu, waits);
 /// pool itself with the fewest elements its reserve has held.
 struct Elements<S> {
     source: S,
+    /// The pool's elements, counted as a cache's objects.
+    stats: Stats,
     cpu: PerCpu<PoolCpu>,
     /// The pool, once made (null while `mempool_create_node()` fills it).
     pool: AtomicPtr<bindings::mempool_t>,
@@ -63,7 +65,9 @@ pub(crate) struct RawPool<'c, S: Source = SlabSource> {
     pool: NonNull<bindings::mempool_t>,
     // Boxed: the callbacks keep its address.
     elements: KBox<Elements<S>>,
-    stats: Stats,
+    // Shown in debugfs until the pool drops.
+    #[cfg(rmp_registry)]
+    registered: Option<crate::slab::registry::Registered<PoolReport<S>>>,
     _source: PhantomData<&'c ()>,
 }
 
@@ -81,13 +85,13 @@ impl<S: Source> RawPool<'_, S> {
         let elements = KBox::new(
             Elements {
                 source,
+                stats: Stats::new()?,
                 cpu: PerCpu::new()?,
                 pool: AtomicPtr::new(core::ptr::null_mut()),
                 reserve_low: AtomicLong::new(min_nr as isize),
             },
             GFP_KERNEL,
         )?;
-        let stats = Stats::new()?;
         let data = core::ptr::from_ref::<Elements<S>>(&elements)
             .cast_mut()
             .cast();
@@ -110,9 +114,25 @@ impl<S: Source> RawPool<'_, S> {
         Ok(Self {
             pool,
             elements,
-            stats,
+            #[cfg(rmp_registry)]
+            registered: None,
             _source: PhantomData,
         })
+    }
+
+    /// Shows the pool in debugfs, named as `name` formats.
+    #[cfg(rmp_registry)]
+    pub(crate) fn registered(mut self, name: core::fmt::Arguments<'_>) -> Result<Self> {
+        use crate::slab::registry::Registered;
+        use kernel::{c_str, str::CString};
+        let name = CString::try_from_fmt(name)?;
+        let report = PoolReport {
+            elements: core::ptr::from_ref::<Elements<S>>(&self.elements),
+        };
+        // INVARIANT: the report reads the boxed elements, which stay where they are until
+        // `drop`, which removes the registration first.
+        self.registered = Some(Registered::new(c_str!("pool"), &name, report)?);
+        Ok(self)
     }
 
     /// The source the pool allocates from.
@@ -150,9 +170,9 @@ impl<S: Source> RawPool<'_, S> {
         match NonNull::new(obj) {
             Some(new) => {
                 fill(new);
-                self.stats.alloced(1);
+                self.elements.stats.alloced(1);
             }
-            None => self.stats.failed(),
+            None => self.elements.stats.failed(),
         }
         obj
     }
@@ -166,7 +186,7 @@ impl<S: Source> RawPool<'_, S> {
     pub(crate) unsafe fn free(&self, obj: *mut c_void) {
         // SAFETY: by the type invariant and the safety requirements.
         unsafe { bindings::mempool_free(obj, self.pool.as_ptr()) };
-        self.stats.freed(1);
+        self.elements.stats.freed(1);
     }
 
     /// Keeps `min_nr` elements in reserve from now on.
@@ -206,7 +226,7 @@ impl<S: Source> RawPool<'_, S> {
                 elems.len() as u32,
             )
         };
-        self.stats.alloced(elems.len());
+        self.elements.stats.alloced(elems.len());
         self.elements
             .reserve_low
             .lower_relaxed(self.reserve() as isize);
@@ -229,41 +249,92 @@ impl<S: Source> RawPool<'_, S> {
 
     /// The pool's counters.
     pub(crate) fn stats(&self) -> PoolStats {
-        let elements = self.stats.read();
-        let (mut served, mut waits) = (0u64, 0u64);
-        self.elements.cpu.for_each_cpu(|c| {
-            // SAFETY: `for_each_cpu` passes a valid, aligned pointer to one CPU's counters.
-            unsafe {
-                served += read_once(&raw const (*c).served);
-                waits += read_once(&raw const (*c).waits);
-            }
-        });
-        let pool = self.pool.as_ptr();
-        // SAFETY: `pool` is live by the type invariant; the C pool changes these two under its
-        // lock, so they are read once each.
-        let (min_nr, reserve) = unsafe {
-            (
-                read_once(&raw const (*pool).min_nr),
-                read_once(&raw const (*pool).curr_nr),
-            )
-        };
-        PoolStats {
-            min_nr: min_nr.max(0) as u64,
-            reserve: reserve.max(0) as u64,
-            allocs: elements.allocs,
-            frees: elements.frees,
-            live: elements.live,
-            peak: elements.peak,
-            reserve_low: self.elements.reserve_low.load_relaxed().max(0) as u64,
-            emergency: elements.allocs.saturating_sub(served),
-            waits,
-            failures: elements.failures,
+        pool_stats(&self.elements)
+    }
+}
+
+/// The counters of the pool whose elements are `e`.
+fn pool_stats<S>(e: &Elements<S>) -> PoolStats {
+    let elements = e.stats.read();
+    let (mut served, mut waits) = (0u64, 0u64);
+    e.cpu.for_each_cpu(|c| {
+        // SAFETY: `for_each_cpu` passes a valid, aligned pointer to one CPU's counters.
+        unsafe {
+            served += read_once(&raw const (*c).served);
+            waits += read_once(&raw const (*c).waits);
+        }
+    });
+    let pool = e.pool.load_acquire();
+    // SAFETY: the pool is published before its `RawPool` exists, so before anything reads its
+    // counters, and lives as long as `e`; the C pool changes these two under its lock, so they
+    // are read once each.
+    let (min_nr, reserve) = unsafe {
+        (
+            read_once(&raw const (*pool).min_nr),
+            read_once(&raw const (*pool).curr_nr),
+        )
+    };
+    PoolStats {
+        min_nr: min_nr.max(0) as u64,
+        reserve: reserve.max(0) as u64,
+        allocs: elements.allocs,
+        frees: elements.frees,
+        live: elements.live,
+        peak: elements.peak,
+        reserve_low: e.reserve_low.load_relaxed().max(0) as u64,
+        emergency: elements.allocs.saturating_sub(served),
+        waits,
+        failures: elements.failures,
+    }
+}
+
+/// What a pool shows in debugfs: the size of its elements and its counters.
+///
+/// # Invariants
+///
+/// `elements` are the elements of a live pool for as long as the report is registered: the
+/// pool removes the registration before it is destroyed.
+#[cfg(rmp_registry)]
+pub(crate) struct PoolReport<S> {
+    elements: *const Elements<S>,
+}
+
+// SAFETY: the report only reads the pool's counters, which any thread may do.
+#[cfg(rmp_registry)]
+unsafe impl<S: Source> Send for PoolReport<S> {}
+// SAFETY: as above.
+#[cfg(rmp_registry)]
+unsafe impl<S: Source> Sync for PoolReport<S> {}
+
+#[cfg(rmp_registry)]
+impl<S: Source> crate::slab::registry::Report for PoolReport<S> {
+    fn show(&self, out: &mut crate::slab::registry::Out<'_>) -> core::fmt::Result {
+        use core::fmt::Write;
+        // SAFETY: `elements` is live (type invariant).
+        let e = unsafe { &*self.elements };
+        writeln!(out, "element_size: {}", e.source.element_size())?;
+        write!(out, "{}", pool_stats(e))
+    }
+
+    fn totals(&self) -> bindings::rmp_totals {
+        // SAFETY: `elements` is live (type invariant).
+        let e = unsafe { &*self.elements };
+        let s = pool_stats(e);
+        bindings::rmp_totals {
+            allocs: s.allocs,
+            frees: s.frees,
+            live: s.live,
+            failures: s.failures,
+            object_size: e.source.element_size() as u64,
         }
     }
 }
 
 impl<S: Source> Drop for RawPool<'_, S> {
     fn drop(&mut self) {
+        // Out of debugfs first: readers may still read the pool destroyed below.
+        #[cfg(rmp_registry)]
+        drop(self.registered.take());
         // SAFETY: `pool` is owned by this object (type invariant) and destroyed once; its
         // reserve goes back to the source through `element_free`, whose data is still boxed.
         unsafe { bindings::mempool_destroy(self.pool.as_ptr()) };

@@ -19,7 +19,7 @@ use kernel::ffi::c_void;
 ///
 /// `alloc` returns null or an element that `free` takes back, and that nothing else uses;
 /// both may be called from any context the gfp flags allow, concurrently.
-pub(crate) unsafe trait Source: Send + Sync {
+pub(crate) unsafe trait Source: Send + Sync + 'static {
     /// Allocates one element with `gfp`; null if there is none.
     fn alloc(&self, gfp: bindings::gfp_t) -> *mut c_void;
 
@@ -29,6 +29,9 @@ pub(crate) unsafe trait Source: Send + Sync {
     ///
     /// `obj` came from [`Source::alloc`] of this source and is not used again.
     unsafe fn free(&self, obj: *mut c_void);
+
+    /// The memory one element takes, in bytes.
+    fn element_size(&self) -> usize;
 }
 
 /// Elements from a slab cache, counted in the cache's own counters.
@@ -74,6 +77,11 @@ unsafe impl Source for SlabSource {
         // its objects by the safety requirements.
         unsafe { raw::free(self.cache, &*self.stats, obj) };
     }
+
+    fn element_size(&self) -> usize {
+        // SAFETY: the cache is valid (type invariant).
+        unsafe { bindings::kmem_cache_size(self.cache) as usize }
+    }
 }
 
 /// `kmalloc()` buffers of `size` bytes, as C's `mempool_kmalloc()`.
@@ -92,6 +100,10 @@ unsafe impl Source for KmallocSource {
     unsafe fn free(&self, obj: *mut c_void) {
         // SAFETY: `obj` is a `kmalloc()` buffer by the safety requirements.
         unsafe { bindings::mempool_kfree(obj, self.size as *mut c_void) };
+    }
+
+    fn element_size(&self) -> usize {
+        self.size
     }
 }
 
@@ -114,5 +126,9 @@ unsafe impl Source for PageSource {
     unsafe fn free(&self, obj: *mut c_void) {
         // SAFETY: `obj` is a block of this order by the safety requirements.
         unsafe { bindings::mempool_free_pages(obj, self.order as usize as *mut c_void) };
+    }
+
+    fn element_size(&self) -> usize {
+        kernel::page::PAGE_SIZE << self.order
     }
 }

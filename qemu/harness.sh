@@ -90,6 +90,7 @@ host_checks() {
 		"$RMP_ROOT/rust_mempool.rs" \
 		"$RMP_ROOT/selftests/kernel/rust_mempool_selftests.rs" \
 		"$RMP_ROOT/bench/rust_mempool_bench.rs" \
+		"$RMP_ROOT/consumer/rust_mempool_consumer.rs" \
 		"$RMP_ROOT/intree/sample/rust_mempool_user.rs" 2>&1); then
 		result="ok - linux-$RMP_KVER: lint: rustfmt --check"
 	else
@@ -126,14 +127,16 @@ host_checks() {
 # the guest's last command. Then make bench, which must print its table.
 shell_checks() {
 	local out rc want d=/sys/kernel/debug/rust_mempool
-	want='kind  name                       allocs    frees     live failures
-cache rust_mempool_obj                0        0        0        0
-cache rust_mempool_req               16        0       16        0
-pool  rust_mempool_req_pool           0        0        0        0'
+	want='module                 kind  name                             allocs    frees     live failures     memory
+rust_mempool           cache rust_mempool_req                       16        0       16        0       1024
+rust_mempool           pool  kmalloc-512_pool                        0        0        0        0          0
+rust_mempool           pool  page-order0_pool                        0        0        0        0          0
+rust_mempool           cache rust_mempool_obj                        0        0        0        0          0
+rust_mempool           pool  rust_mempool_req_pool                   0        0        0        0          0'
 	step "linux-$RMP_KVER: make shell with scripted input"
 	rc=0
 	out=$(echo "cat $d/summary" | "$RMP_ROOT/qemu/harness.sh" shell "$RMP_KVER" base 2>/dev/null) || rc=$?
-	if [ "$rc" = 0 ] && [ "$(echo "$out" | grep -A3 '^kind  name')" = "$want" ]; then
+	if [ "$rc" = 0 ] && [ "$(echo "$out" | grep -A5 '^module  ')" = "$want" ]; then
 		result="ok - linux-$RMP_KVER: make shell: scripted input reads the summary, exit status 0"
 	else
 		result="not ok - linux-$RMP_KVER: make shell: scripted input reads the summary (exit status $rc)"$'\n'$(echo "$out" | tail -n 8 | sed 's/^/# /')
@@ -194,14 +197,14 @@ for RMP_KVER in $kvers; do
 		# objects, and the lints on the way. RMP_MODULE_CLIPPY passes that on to the
 		# make shell checks, so that they reuse the objects.
 		step "linux-$RMP_KVER: building the modules against the $flavour kernel"
-		rm -f "$RMP_ROOT"/*.ko
+		rm -f "$RMP_ROOT"/*.ko "$RMP_ROOT"/consumer/*.ko
 		if [ "$mode" = test ]; then
 			export RMP_MODULE_CLIPPY=1
 			build_out=$("$RMP_ROOT/qemu/module.sh" "$kdir" CLIPPY=1 2>&1) || true
 		else
 			"$RMP_ROOT/qemu/module.sh" "$kdir" ${RMP_MODULE_CLIPPY:+CLIPPY=1} || true
 		fi
-		if [ ! -f "$RMP_ROOT/rust_mempool.ko" ]; then
+		if [ ! -f "$RMP_ROOT/rust_mempool.ko" ] || [ ! -f "$RMP_ROOT/consumer/rust_mempool_consumer.ko" ]; then
 			[ "$mode" != test ] || echo "$build_out" | grep -E -A6 '(^|: )(error|warning)' | head -n 40 >&2 || true
 			echo "not ok - linux-$RMP_KVER/$flavour: the modules do not build"
 			kfailed=$((kfailed + 1))
@@ -216,7 +219,7 @@ for RMP_KVER in $kvers; do
 			phase "linux-$RMP_KVER: host checks"
 		fi
 
-		modules=("$RMP_ROOT"/*.ko)
+		modules=("$RMP_ROOT"/*.ko "$RMP_ROOT"/consumer/*.ko)
 		[ "$flavour" = intree ] && modules+=("$kdir/samples/rust/rust_mempool_user.ko")
 		# One per run: two clones may test the same kernel at once.
 		initramfs=$logdir/initramfs-$RMP_KVER-$flavour-$$.cpio.gz

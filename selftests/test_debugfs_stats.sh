@@ -125,13 +125,33 @@ for pool in $BUF $PAGE; do
 	echo "reset" >$pool/control
 done
 
-expect_eq "debugfs: summary" \
-	"kind  name                       allocs    frees     live failures
-cache rust_mempool_obj               12       12        0        0
-cache rust_mempool_req               45       29       16        0
-pool  rust_mempool_req_pool           5        5        0        0
-pool  rust_mempool_buf_pool           6        6        0        0
-pool  rust_mempool_page_pool          6        6        0        0" "$(cat $DBG/summary)"
+expect_eq "debugfs: summary, most memory first" \
+	"module                 kind  name                             allocs    frees     live failures     memory
+rust_mempool           cache rust_mempool_req                       45       29       16        0       1024
+rust_mempool           pool  kmalloc-512_pool                        6        6        0        0          0
+rust_mempool           pool  page-order0_pool                        6        6        0        0          0
+rust_mempool           cache rust_mempool_obj                       12       12        0        0          0
+rust_mempool           pool  rust_mempool_req_pool                   5        5        0        0          0" "$(cat $DBG/summary)"
+
+# The registry shows the module's own caches and pools too, under its name.
+expect_eq "debugfs: the module's registry directory" \
+	"kmalloc-512_pool
+page-order0_pool
+rust_mempool_obj
+rust_mempool_req
+rust_mempool_req_pool" "$(ls $DBG/rust_mempool)"
+expect_eq "debugfs: a registered pool's stats, every key" \
+	"element_size: 64
+allocs: 5
+frees: 5
+live: 0
+peak: 5
+failures: 0
+min_nr: 16
+reserve: 16
+reserve_low: 8
+emergency: 0
+waits: 0" "$(cat $DBG/rust_mempool/rust_mempool_req_pool/stats)"
 
 expect_eq "debugfs: caches listed in /proc/slabinfo" "rust_mempool_obj
 rust_mempool_req" "$(grep '^rust_mempool' /proc/slabinfo | cut -d' ' -f1 | sort)"

@@ -26,6 +26,12 @@ echo 100 >$F/probability
 dmesg -c >/dev/null
 # Exact peaks (see pin_one_cpu); the concurrency tests bind their threads to CPUs.
 pin_one_cpu
+# The library registers every cache and pool with rust_mempool.ko, whose
+# exports the test module links against: it must be loaded first.
+if ! insmod $MOD; then
+	echo "not ok - kernel: insmod rust_mempool.ko"
+	exit 1
+fi
 if ! insmod /modules/rust_mempool_selftests.ko; then
 	echo "not ok - kernel: insmod rust_mempool_selftests.ko"
 	exit 1
@@ -54,3 +60,4 @@ END {
 	printf "not ok - kernel: the in-kernel tests did not finish (%d of %d suites)\n", got, plan
 }'
 rmmod rust_mempool_selftests || echo "not ok - kernel: rmmod rust_mempool_selftests"
+rmmod rust_mempool || echo "not ok - kernel: rmmod rust_mempool"

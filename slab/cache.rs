@@ -59,6 +59,9 @@ pub struct KmemCache<T, A: Accounting = Stats> {
     // zero-sized, so its box allocates nothing.
     stats: ManuallyDrop<KBox<A>>,
     name: &'static CStr,
+    // Shown in debugfs until the cache drops (None: no counters, or `NO_DEBUGFS`).
+    #[cfg(rmp_registry)]
+    registered: Option<super::registry::Registered<super::registry::CacheReport>>,
     _p: PhantomData<fn(T) -> T>,
 }
 
@@ -123,12 +126,43 @@ impl<T, A: Accounting> KmemCache<T, A> {
         let cache = raw::create(name, size, align, flags)?;
         // INVARIANT: `cache` was just created for `T`'s size and alignment; nothing was
         // allocated from it yet, so `stats` counts every object.
-        Ok(Self {
+        let this = Self {
             cache,
             stats: ManuallyDrop::new(stats),
             name,
+            #[cfg(rmp_registry)]
+            registered: None,
             _p: PhantomData,
-        })
+        };
+        // On an error `this` drops, which destroys the cache.
+        #[cfg(rmp_registry)]
+        let this = this.registered(flags)?;
+        Ok(this)
+    }
+
+    /// Shows the cache in debugfs, unless it has no counters or `flags` opts it out.
+    #[cfg(rmp_registry)]
+    fn registered(mut self, flags: CacheFlags) -> Result<Self> {
+        use super::registry::{CacheReport, Registered};
+        use kernel::c_str;
+        let Some(stats) = self.stats.as_stats() else {
+            return Ok(self);
+        };
+        if flags.contains(CacheFlags::NO_DEBUGFS) {
+            return Ok(self);
+        }
+        // SAFETY: the cache and its boxed counters stay where they are until `drop`, which
+        // removes the registration first.
+        let report = unsafe {
+            CacheReport::new(
+                self.cache.as_ptr(),
+                stats,
+                self.name,
+                core::mem::size_of::<T>(),
+            )
+        };
+        self.registered = Some(Registered::new(c_str!("cache"), self.name, report)?);
+        Ok(self)
     }
 
     /// The cache's name.
@@ -548,6 +582,9 @@ impl<T> KmemCache<T, Stats> {
 
 impl<T, A: Accounting> Drop for KmemCache<T, A> {
     fn drop(&mut self) {
+        // Out of debugfs first: readers may still read what is destroyed below.
+        #[cfg(rmp_registry)]
+        drop(self.registered.take());
         // SAFETY: `self` owns the counters and never touches them again (`stats` is
         // `ManuallyDrop`): they are given up here, to `raw::destroy`.
         let stats = KBox::into_raw(unsafe { ManuallyDrop::take(&mut self.stats) });

@@ -32,6 +32,11 @@ impl CacheFlags {
     pub const ACCOUNT: Self = Self(1 << 1);
     /// `SLAB_RECLAIM_ACCOUNT`: objects are reclaimable (a shrinker frees them).
     pub const RECLAIM_ACCOUNT: Self = Self(1 << 2);
+    /// Not shown in debugfs: without it, `rust_mempool.ko` shows every cache with counters
+    /// under `/sys/kernel/debug/rust_mempool/MODULE/NAME/` while it exists. Not a `SLAB_*`
+    /// flag: slab never sees it.
+    #[cfg(rmp_registry)]
+    pub const NO_DEBUGFS: Self = Self(1 << 3);
 
     /// Whether every flag in `other` is set in `self`.
     ///

@@ -206,7 +206,16 @@ pub unsafe trait StaticCache: Sized + 'static {
         super::cache::check_name(Self::NAME)?;
         let (size, align) = super::cache::object_layout::<Self::Object>()?;
         Self::slot().init(Self::NAME, size, align, flags)?;
-        Ok(Registration(PhantomData))
+        // INVARIANT: the slot was registered just now, for this value.
+        let registration = Registration {
+            _cache: PhantomData,
+            #[cfg(rmp_registry)]
+            registered: None,
+        };
+        // On an error `registration` drops, which unregisters the slot.
+        #[cfg(rmp_registry)]
+        let registration = registration.shown(flags)?;
+        Ok(registration)
     }
 }
 
@@ -249,9 +258,37 @@ pub unsafe trait StaticCache: Sized + 'static {
 /// assert!(Box::<Inode, InodeCache>::new(Inode { ino: 3 }, GFP_KERNEL).is_err());
 /// # Ok::<(), Error>(())
 /// ```
-pub struct Registration<C: StaticCache>(PhantomData<C>);
+pub struct Registration<C: StaticCache> {
+    _cache: PhantomData<C>,
+    // Shown in debugfs until the registration drops (None: `NO_DEBUGFS`).
+    #[cfg(rmp_registry)]
+    registered: Option<super::registry::Registered<super::registry::CacheReport>>,
+}
 
 impl<C: StaticCache> Registration<C> {
+    /// Shows the cache in debugfs, unless `flags` opts it out.
+    #[cfg(rmp_registry)]
+    fn shown(mut self, flags: CacheFlags) -> Result<Self> {
+        use super::registry::{CacheReport, Registered};
+        use kernel::c_str;
+        if flags.contains(CacheFlags::NO_DEBUGFS) {
+            return Ok(self);
+        }
+        let slot = C::slot();
+        // SAFETY: the slot is registered (type invariant), so its cache and counters are live;
+        // they stay so until `drop`, which removes the registration first.
+        let report = unsafe {
+            CacheReport::new(
+                slot.cache.load_relaxed(),
+                slot.stats.load_relaxed(),
+                C::NAME,
+                core::mem::size_of::<C::Object>(),
+            )
+        };
+        self.registered = Some(Registered::new(c_str!("cache"), C::NAME, report)?);
+        Ok(self)
+    }
+
     /// The size slab gives each object, after alignment and its own metadata.
     ///
     /// # Examples
@@ -297,6 +334,9 @@ impl<C: StaticCache> Registration<C> {
 
 impl<C: StaticCache> Drop for Registration<C> {
     fn drop(&mut self) {
+        // Out of debugfs first: readers may still read what `exit` destroys.
+        #[cfg(rmp_registry)]
+        drop(self.registered.take());
         // SAFETY: by the type invariant this is the registration's one drop.
         unsafe { C::slot().exit(C::NAME) };
     }

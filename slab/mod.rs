@@ -86,6 +86,8 @@ mod global;
 mod kunit;
 pub(crate) mod percpu;
 pub(crate) mod raw;
+#[cfg(rmp_registry)]
+pub(crate) mod registry;
 mod stats;
 
 pub use bulk::BulkBox;

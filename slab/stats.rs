@@ -146,6 +146,10 @@ pub trait Accounting: Send + Sync + Sized + sealed::Sealed + 'static {
     /// zero, and always when it is `None`.
     #[doc(hidden)]
     fn in_use(&self) -> Option<u64>;
+    /// The counters, if there are any to show in debugfs.
+    #[cfg(rmp_registry)]
+    #[doc(hidden)]
+    fn as_stats(&self) -> Option<&Stats>;
 }
 
 mod sealed {
@@ -188,6 +192,10 @@ impl Accounting for NoStats {
     #[inline(always)]
     fn freed(&self, _nr: usize) {}
     fn in_use(&self) -> Option<u64> {
+        None
+    }
+    #[cfg(rmp_registry)]
+    fn as_stats(&self) -> Option<&Stats> {
         None
     }
 }
@@ -239,6 +247,11 @@ impl Accounting for Stats {
     fn in_use(&self) -> Option<u64> {
         let (counted, pending) = self.read_with_pending();
         Some(counted.live + pending)
+    }
+
+    #[cfg(rmp_registry)]
+    fn as_stats(&self) -> Option<&Stats> {
+        Some(self)
     }
 }
 

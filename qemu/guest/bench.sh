@@ -10,6 +10,8 @@ failslab_arm
 dmesg -c >/dev/null
 mode=$(sed -n 's/.*rmp\.bench=\([a-z]*\).*/\1/p' /proc/cmdline)
 clock=$(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)
+# The library registers its caches and pools with rust_mempool.ko (its exports).
+insmod /modules/rust_mempool.ko
 taskset 1 insmod /modules/rust_mempool_bench.ko
 echo "### rust_mempool benchmarks ($(grep -c '^processor' /proc/cpuinfo) CPUs, BENCH_MODE=${mode:-?}, clocksource $clock)"
 case $mode in
@@ -18,3 +20,4 @@ esac
 dmesg | sed -n 's/^.*rmp-bench: //p'
 echo 0 >/sys/kernel/debug/failslab/probability
 rmmod rust_mempool_bench
+rmmod rust_mempool
