@@ -13,7 +13,9 @@ else
 	cat <<BANNER
 
 rust_mempool.ko is loaded. What it shows, in $D/:
-  summary                      one line per cache and pool
+  summary                      one line per cache and pool of every module
+  rust_mempool/NAME/stats      each of this module's, as the registry shows
+                               every module's (MODULE/NAME/stats)
   rust_mempool_obj/stats       the module-lifetime cache
   rust_mempool_req/stats       the cache behind the pool
   rust_mempool_req_pool/stats  the pool (16 elements in reserve)
