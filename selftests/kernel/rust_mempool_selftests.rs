@@ -21,6 +21,7 @@ mod failslab;
 mod ktap;
 mod mempool_tests;
 mod pool_kinds_tests;
+mod registry_tests;
 mod slab_tests;
 
 module! {
@@ -41,6 +42,7 @@ impl kernel::Module for Selftests {
             ("slab", slab_tests::TESTS),
             ("mempool", mempool_tests::TESTS),
             ("pool_kinds", pool_kinds_tests::TESTS),
+            ("registry", registry_tests::TESTS),
             ("doctest", doctests_generated::TESTS),
         ]);
         Ok(Selftests)
