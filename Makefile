@@ -11,7 +11,11 @@ RUN_KERNEL ?= base
 # make cache-clean: empty for everything, or one kernel version.
 CLEAN_KVER ?=
 
-.PHONY: help run shell test bench series module cache cache-clean clean
+# make stress: seconds of stress per kernel, and failslab's probability (%).
+DURATION ?= 600
+FAULTS ?= 10
+
+.PHONY: help run shell test bench stress series module cache cache-clean clean
 help:
 	@qemu/help.sh
 
@@ -26,6 +30,9 @@ test:
 
 bench:
 	@BENCH_MODE="$(BENCH_MODE)" qemu/harness.sh bench "$(KVER)" $(RUN_KERNEL)
+
+stress:
+	@RMP_DURATION="$(DURATION)" RMP_FAULTS="$(FAULTS)" qemu/harness.sh stress "$(KVER)" $(KERNEL)
 
 series:
 	@for v in $(or $(KVER),6.12 7.3); do RMP_KVER=$$v qemu/setup.sh && RMP_KVER=$$v qemu/series.sh || exit; done

@@ -8,9 +8,12 @@
  * calls an entry's ops->totals(), so an entry is never read after it is
  * removed. A stats file is read without it: rmp_registry_remove() removes
  * the file first, which waits for reads in progress and cuts off later ones,
- * and frees the entry only then. The library removes an entry before it
- * frees what the entry reads, and a module's entries go before its code, so
- * no read reaches freed memory or unloaded code.
+ * and frees the entry only then (holding the mutex meanwhile, so a reader
+ * that stalls in copy_to_user() stalls registrations too). The library
+ * removes an entry before it frees what the entry reads, and a module's
+ * entries go before its code. An entry that outlives its module's exit (a
+ * cache leaked with mem::forget) is removed when the module goes, with a
+ * warning, since its callbacks are that module's code.
  */
 #include <linux/ctype.h>
 #include <linux/export.h>
@@ -73,8 +76,10 @@ static void rmp_sanitise(char *dst, const char *src, size_t max)
 	for (i = 0; i + 1 < max && src[i]; i++)
 		dst[i] = isalnum(src[i]) || strchr("_.-", src[i]) ? src[i] : '_';
 	dst[i] = '\0';
-	if (!i)
-		strscpy(dst, "_", max);
+	/* debugfs refuses "." and "..", and an empty name. */
+	if (!i || !strcmp(dst, ".") || !strcmp(dst, ".."))
+		memset(dst, '_', i ? i : 1);
+	dst[i ? i : 1] = '\0';
 }
 
 static bool rmp_taken(const struct rmp_owner *o, const char *name)
@@ -176,11 +181,43 @@ void rmp_registry_remove(struct rmp_entry *e)
 }
 EXPORT_SYMBOL_GPL(rmp_registry_remove);
 
+/* Removes the entries of a module that goes: they would call into its freed code. */
+static int rmp_module_going(struct notifier_block *nb, unsigned long state, void *data)
+{
+	struct module *mod = data;
+	struct rmp_entry *e, *tmp;
+	struct rmp_owner *o;
+
+	if (state != MODULE_STATE_GOING)
+		return NOTIFY_DONE;
+	mutex_lock(&rmp_lock);
+	list_for_each_entry(o, &rmp_owners, node) {
+		if (o->module != mod)
+			continue;
+		list_for_each_entry_safe(e, tmp, &o->entries, node) {
+			pr_warn("rust_mempool: %s left %s %s registered (leaked?): removed\n",
+				o->name, e->kind, e->name);
+			rmp_debugfs_remove(e->dir);
+			list_del(&e->node);
+			kfree(e);
+		}
+		rmp_owner_put(o);
+		break;
+	}
+	mutex_unlock(&rmp_lock);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block rmp_module_nb = {
+	.notifier_call = rmp_module_going,
+};
+
 void rmp_registry_open(struct dentry *root)
 {
 	mutex_lock(&rmp_lock);
 	rmp_root = root;
 	mutex_unlock(&rmp_lock);
+	register_module_notifier(&rmp_module_nb);
 }
 
 void rmp_registry_close(void)
@@ -188,6 +225,7 @@ void rmp_registry_close(void)
 	struct rmp_owner *o;
 	struct rmp_entry *e;
 
+	unregister_module_notifier(&rmp_module_nb);
 	mutex_lock(&rmp_lock);
 	list_for_each_entry(o, &rmp_owners, node) {
 		/* Recursive: the entries' files go too. */

@@ -28,7 +28,10 @@ struct rmp_totals {
 	u64 object_size;
 };
 
-/* How the registry reads an entry; called with the registry's lock held. */
+/*
+ * How the registry reads an entry: totals() with the registry's lock held,
+ * show() from a read of the entry's stats file, which removal waits for.
+ */
 struct rmp_entry_ops {
 	/* Writes the entry's stats file with seq_write(); 0 or -errno. */
 	int (*show)(struct seq_file *m, const void *data);

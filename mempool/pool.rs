@@ -580,7 +580,8 @@ impl<T> Mempool<'_, T> {
     /// (`min_nr`): the elements could never all come from it. The C call allocates with
     /// `GFP_KERNEL`; `flags` narrows it to `NOIO` or `NOFS` for its duration. Only sleeping
     /// flags exist, so only a context that may sleep can call it. Counted as `N` allocations;
-    /// it does not count in `waits`.
+    /// it does not count in `waits`. Do not shrink the pool with [`Mempool::resize`] while a
+    /// bulk allocation runs: the C call could then want more than the reserve will hold.
     ///
     /// # Examples
     ///

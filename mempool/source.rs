@@ -30,7 +30,8 @@ pub(crate) unsafe trait Source: Send + Sync + 'static {
     /// `obj` came from [`Source::alloc`] of this source and is not used again.
     unsafe fn free(&self, obj: *mut c_void);
 
-    /// The memory one element takes, in bytes.
+    /// The memory one element takes, in bytes, as the registry shows it.
+    #[cfg(rmp_registry)]
     fn element_size(&self) -> usize;
 }
 
@@ -78,6 +79,7 @@ unsafe impl Source for SlabSource {
         unsafe { raw::free(self.cache, &*self.stats, obj) };
     }
 
+    #[cfg(rmp_registry)]
     fn element_size(&self) -> usize {
         // SAFETY: the cache is valid (type invariant).
         unsafe { bindings::kmem_cache_size(self.cache) as usize }
@@ -102,6 +104,7 @@ unsafe impl Source for KmallocSource {
         unsafe { bindings::mempool_kfree(obj, self.size as *mut c_void) };
     }
 
+    #[cfg(rmp_registry)]
     fn element_size(&self) -> usize {
         self.size
     }
@@ -128,6 +131,7 @@ unsafe impl Source for PageSource {
         unsafe { bindings::mempool_free_pages(obj, self.order as usize as *mut c_void) };
     }
 
+    #[cfg(rmp_registry)]
     fn element_size(&self) -> usize {
         kernel::page::PAGE_SIZE << self.order
     }

@@ -22,6 +22,10 @@ qemu() {
 		serial=(-chardev stdio,id=console,signal=off -serial chardev:console)
 		input=/dev/stdin
 	fi
+	if [ "$mode" = stress ]; then
+		# make stress: how long, and how often failslab fails the stress caches.
+		append=" rmp.duration=${RMP_DURATION:-600} rmp.faults=${RMP_FAULTS:-10}"
+	fi
 	if [ "$mode" = bench ]; then
 		# shellcheck disable=SC2206
 		extra=($bench_qemu)
@@ -88,12 +92,13 @@ fi
 case $mode in
 # The guest's KTAP document, at every level of nesting.
 test) show='^ *((not )?ok |# |KTAP version|1\.\.)|RMP-DONE' ;;
+stress) show='^((not )?ok |# |### )|RMP-DONE' ;;
 *) show='' ;;
 esac
 step "booting $(basename "$kdir") under QEMU/$accel, mode $mode, at most ${limit}s; serial log: $log"
 # A guest that runs tests can be quiet for minutes (the debug kernel's boot
 # KUnit tests): say every 30 seconds that it is still going.
-if [ "$mode" = test ] || [ "$mode" = bench ]; then
+if [ "$mode" = test ] || [ "$mode" = bench ] || [ "$mode" = stress ]; then
 	(
 		start=$SECONDS
 		while sleep 30; do

@@ -23,11 +23,14 @@ flavours_arg=$*
 default_flavours() {
 	case $mode:$1 in
 	test:*) echo base intree ;;
+	# The debug configuration (KASAN, kmemleak, lockdep): the intree flavour
+	# has it on both kernels, and is built for make test anyway.
+	stress:*) echo intree ;;
 	*) echo base ;;
 	esac
 }
 [ -n "$kvers" ] || case $mode in
-test) kvers=$RMP_KVERS ;;
+test | stress) kvers=$RMP_KVERS ;;
 *) kvers=6.12 ;;
 esac
 for kver in $kvers; do kver_suite "$kver" >/dev/null; done
@@ -83,7 +86,7 @@ host_checks() {
 	echo "$result"
 	count docs "$result"
 
-	# rustfmt with the kernel's own settings, over the three crate roots
+	# rustfmt with the kernel's own settings, over the crate roots
 	# and every file they include, and the in-tree sample.
 	if rustfmt_out=$(/usr/bin/rustfmt --edition 2021 --check \
 		--config-path "$kdir/source/.rustfmt.toml" \
@@ -91,6 +94,7 @@ host_checks() {
 		"$RMP_ROOT/selftests/kernel/rust_mempool_selftests.rs" \
 		"$RMP_ROOT/bench/rust_mempool_bench.rs" \
 		"$RMP_ROOT/consumer/rust_mempool_consumer.rs" \
+		"$RMP_ROOT/stress/rust_mempool_stress.rs" \
 		"$RMP_ROOT/intree/sample/rust_mempool_user.rs" 2>&1); then
 		result="ok - linux-$RMP_KVER: lint: rustfmt --check"
 	else
@@ -228,6 +232,7 @@ for RMP_KVER in $kvers; do
 		log=$logdir/$mode-$RMP_KVER-$flavour-$(date +%Y%m%d-%H%M%S).log
 		case $mode:$flavour in
 		shell:*) limit=600 && [ -z "${RMP_SHELL_INPUT:-}" ] && limit=86400 ;;
+		stress:*) limit=$((${RMP_DURATION:-600} + 900)) ;;
 		*:debug | *:intree) limit=1800 ;;
 		*) limit=600 ;;
 		esac

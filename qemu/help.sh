@@ -10,6 +10,7 @@ Targets (as root on Debian 12; each installs what it lacks)     cold     cached
                   (commands on stdin: runs them, exits with the last status)
   make test       every test on both kernels, summary per kernel ~35 min ~12 min
   make bench      the library against C on the same caches       ~7 min   ~45 s
+  make stress     every CPU at random, with failslab, both kernels  DURATION s each
   make series     the in-tree patch series into out/series/KVER/ ~2 min   ~10 s
   make module     the modules against KDIR (or the base kernel)  ~7 min   ~15 s
   make cache      what is cached (kernels, sources, tools), sizes
@@ -22,6 +23,8 @@ Variables
   KERNEL=base debug intree      flavours for test (default per kernel: README)
   RUN_KERNEL=base | debug       flavour for run, shell, bench
   BENCH_MODE=icount | time      bench: instructions (repeatable) or emulated wall time
+  DURATION=600 FAULTS=10        stress: seconds per kernel, failslab's percentage
+  KERNEL=intree                 stress: the flavour (intree: KASAN, kmemleak, lockdep)
   KDIR=/path/to/linux           make module against another configured tree
   RMP_CACHE=dir                 where kernels are cached (~/.cache/rust_mempool)
 

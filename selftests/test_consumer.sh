@@ -65,9 +65,12 @@ check "consumer: rust_mempool cannot unload before it" eval '! rmmod rust_mempoo
 
 # Unload and load again, five times, while readers read every file of the
 # registry in a loop: each unload removes the files under them.
-(while :; do cat $DBG/summary $C/*/stats >/dev/null 2>&1; done) &
+rm -f /tmp/consumer.stop
+(while [ ! -e /tmp/consumer.stop ]; do cat $DBG/summary $C/*/stats >/dev/null 2>&1; done) &
 r1=$!
-(while :; do cat $C/consumer_packet_pool/stats $C/kmalloc-2048_pool/stats >/dev/null 2>&1; done) &
+(while [ ! -e /tmp/consumer.stop ]; do
+	cat $C/consumer_packet_pool/stats $C/kmalloc-2048_pool/stats >/dev/null 2>&1
+done) &
 r2=$!
 cycles=0
 for i in 1 2 3 4 5; do
@@ -78,8 +81,9 @@ for i in 1 2 3 4 5; do
 done
 sleep 0.2
 check "consumer: rmmod under readers" rmmod rust_mempool_consumer
-kill $r1 $r2
-wait $r1 $r2 2>/dev/null
+# The readers finish their reads (an open file holds rust_mempool.ko) and stop.
+touch /tmp/consumer.stop
+wait $r1 $r2
 expect_eq "consumer: five unload and load cycles under readers" 5 $cycles
 check "consumer: its directory is gone" eval '[ ! -e $C ]'
 expect_eq "consumer: no summary line left" "" "$(grep '^rust_mempool_consumer ' $DBG/summary)"

@@ -133,8 +133,14 @@ extern "C" fn handoff<K: Kind>(data: *mut kernel::ffi::c_void, idx: u32) -> kern
             h.got_clean.store(u64::from(clean), Ordering::Relaxed);
         }
         1 => {
-            // SAFETY: no preconditions; sleeping is allowed in a kthread.
-            unsafe { crate::bindings::msleep(200) };
+            // Frees once thread 0 waits (or after 10 s, and thread 0 then reports no wait).
+            for _ in 0..10_000 {
+                if h.pool.stats().waits >= 1 {
+                    break;
+                }
+                // SAFETY: no preconditions; sleeping is allowed in a kthread.
+                unsafe { crate::bindings::msleep(1) };
+            }
             drop(h.held.lock().take());
         }
         _ => {}
@@ -177,7 +183,11 @@ fn reserve_then_wait<K: Kind>() -> TestResult {
         }),
         GFP_KERNEL,
     )?;
+    // The threads' own allocations, in this task, must not fail (they may come from a marked
+    // kmalloc cache); the threads fail their own.
+    let spared = failslab::spare_this_task();
     run_threads(handoff::<K>, &*h)?;
+    drop(spared);
     drop(armed);
     check_eq!(h.waits_seen.load(Ordering::Relaxed), 1);
     check_eq!(h.got_clean.load(Ordering::Relaxed), 1);
