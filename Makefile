@@ -11,9 +11,10 @@ RUN_KERNEL ?= base
 # make cache-clean: empty for everything, or one kernel version.
 CLEAN_KVER ?=
 
-# make stress: seconds of stress per kernel, and failslab's probability (%).
+# make stress: seconds of stress per kernel, and failslab's rates (%), one
+# run each.
 DURATION ?= 600
-FAULTS ?= 10
+FAULTS ?= 1,10,50,100
 
 .PHONY: help run shell test bench stress series module cache cache-clean clean
 help:

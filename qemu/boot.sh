@@ -23,8 +23,9 @@ qemu() {
 		input=/dev/stdin
 	fi
 	if [ "$mode" = stress ]; then
-		# make stress: how long, and how often failslab fails the stress caches.
-		append=" rmp.duration=${RMP_DURATION:-600} rmp.faults=${RMP_FAULTS:-10}"
+		# make stress: how long, and how often failslab fails the stress caches
+		# (one run per rate, each a share of the duration).
+		append=" rmp.duration=${RMP_DURATION:-600} rmp.faults=${RMP_FAULTS:-1,10,50,100}"
 	fi
 	if [ "$mode" = bench ]; then
 		# shellcheck disable=SC2206

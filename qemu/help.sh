@@ -23,7 +23,7 @@ Variables
   KERNEL=base debug intree      flavours for test (default per kernel: README)
   RUN_KERNEL=base | debug       flavour for run, shell, bench
   BENCH_MODE=icount | time      bench: instructions (repeatable) or emulated wall time
-  DURATION=600 FAULTS=10        stress: seconds per kernel, failslab's percentage
+  DURATION=600 FAULTS=1,10,50,100  stress: seconds per kernel, failslab's rates
   KERNEL=intree                 stress: the flavour (intree: KASAN, kmemleak, lockdep)
   KDIR=/path/to/linux           make module against another configured tree
   RMP_CACHE=dir                 where kernels are cached (~/.cache/rust_mempool)

@@ -74,6 +74,10 @@ const KINDS: [Kind; 6] = [
 ];
 
 impl Kind {
+    fn is_pool(self) -> bool {
+        matches!(self, Kind::Pool | Kind::Buf | Kind::Page)
+    }
+
     fn name(self) -> &'static str {
         match self {
             Kind::Cache => "cache",
@@ -109,6 +113,11 @@ impl<'a> Item<'a> {
             Item::Page(p) => Ok(Item::Page(p)),
             other => Err(other),
         }
+    }
+
+    /// Whether it is an element of a pool.
+    fn is_pool(&self) -> bool {
+        matches!(self, Item::Pool(_) | Item::Buf(_) | Item::Page(_))
     }
 
     /// Whether what the worker wrote is still there.
@@ -182,8 +191,7 @@ impl Rng {
 
 impl Shared {
     /// Allocates one item of `kind`, sleeping or not as `rng` says; counts it.
-    fn alloc(&self, kind: Kind, rng: &mut Rng, tag: u64) -> Option<Item<'_>> {
-        let sleep = rng.below(2) == 0;
+    fn alloc(&self, kind: Kind, sleep: bool, rng: &mut Rng, tag: u64) -> Option<Item<'_>> {
         let flags = if sleep {
             GFP_KERNEL
         } else {
@@ -251,6 +259,29 @@ impl Shared {
         item
     }
 
+    /// Frees every pool element that `held` and the exchange hold, as a driver completes its
+    /// in-flight requests before it may wait for the pool: a sleeping pool allocation waits
+    /// for elements to come back, which they can only do from workers that are not waiting
+    /// themselves (with failslab failing every allocation of the pool's cache, a worker that
+    /// waited while holding elements could wait for ever).
+    fn release_pool_elements(&self, held: &mut [Option<Item<'_>>]) {
+        for slot in held.iter_mut() {
+            if slot.as_ref().is_some_and(Item::is_pool) {
+                if let Some(item) = slot.take() {
+                    self.free(item);
+                }
+            }
+        }
+        let mut ex = self.exchange.lock();
+        for slot in ex.iter_mut() {
+            if slot.as_ref().is_some_and(Item::is_pool) {
+                if let Some(item) = slot.take() {
+                    self.free(item);
+                }
+            }
+        }
+    }
+
     /// Checks and frees `item`; counts it.
     fn free(&self, item: Item<'_>) {
         if !item.intact() {
@@ -302,12 +333,20 @@ fn work(s: &Shared, idx: u32) -> Result {
         match rng.below(10) {
             0..=4 => {
                 let kind = KINDS[rng.below(6) as usize];
-                for _ in 0..1 + rng.below(4) {
+                let sleep = rng.below(2) == 0;
+                let mut batch = 1 + rng.below(4);
+                if sleep && kind.is_pool() {
+                    // One element, holding none: a worker that waits holds nothing others
+                    // wait for.
+                    s.release_pool_elements(&mut held);
+                    batch = 1;
+                }
+                for _ in 0..batch {
                     let Some(i) = find(&held, false, &mut rng) else {
                         break;
                     };
                     tag += 16;
-                    held[i] = s.alloc(kind, &mut rng, tag);
+                    held[i] = s.alloc(kind, sleep, &mut rng, tag);
                 }
             }
             5..=7 => {
@@ -542,7 +581,11 @@ fn report(s: &Shared, statics: &slab::Registration<StaticObj>, threads: Result<u
             ss.allocs, sa, ss.live
         ),
     );
-    // Every pool back at its reserve, its counters the workers'.
+    // Every pool back at its reserve, its counters the workers'. The typed pool's size moved
+    // while its cache failed, which can leave fewer elements than `min_nr` (a free refills
+    // the reserve only with the element freed); growing it refills it from the cache, which
+    // no longer fails.
+    s.pool.resize(1)?;
     s.pool.resize(POOL_MIN_NR)?;
     for (kind, st) in [
         (Kind::Pool, s.pool.stats()),

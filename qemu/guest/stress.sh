@@ -1,22 +1,31 @@
 #!/bin/sh
-# make stress inside the guest: rust_mempool.ko loaded, then
-# rust_mempool_stress.ko, whose init runs every CPU at random for
-# rmp.duration seconds with failslab failing rmp.faults percent of the
-# allocations of its caches, while root writes random commands and bytes to
-# rust_mempool.ko's control files and reads every stats file. Prints the
-# stress test's results and table, and the fuzzer's counts.
+# make stress inside the guest (stress.sh [SECONDS RATES]: make test's short
+# version passes both, make stress gives them on the kernel command line):
+# rust_mempool.ko loaded, then
+# rust_mempool_stress.ko once per failslab rate of rmp.faults (percentages,
+# comma-separated), whose init runs every CPU at random for its share of
+# rmp.duration seconds with failslab failing that share of the allocations
+# of its caches, while root writes random commands and bytes to
+# rust_mempool.ko's control files and reads every stats file. Prints each
+# run's results and table, and the fuzzer's counts.
 . /selftests/lib.sh
 
-secs=$(sed -n 's/.*rmp\.duration=\([0-9]*\).*/\1/p' /proc/cmdline)
-faults=$(sed -n 's/.*rmp\.faults=\([0-9]*\).*/\1/p' /proc/cmdline)
+secs=${1:-$(sed -n 's/.*rmp\.duration=\([0-9]*\).*/\1/p' /proc/cmdline)}
+rates=${2:-$(sed -n 's/.*rmp\.faults=\([0-9,]*\).*/\1/p' /proc/cmdline | tr ',' ' ')}
+# Under make test, selftests/run.sh checks kmemleak once all tests ran.
+leakcheck=1
+[ -z "$1" ] || leakcheck=0
+[ -n "$rates" ] || rates="1 10 50 100"
+set -- $rates
+each=$(((${secs:-600} + $# - 1) / $#))
 F=/sys/kernel/debug/failslab
 echo Y >$F/cache-filter
 echo N >$F/ignore-gfp-wait
 echo 1 >$F/interval
 echo -1 >$F/times
 echo 0 >$F/verbose
-echo "${faults:-10}" >$F/probability
 
+rm -f /tmp/stress.done /tmp/stress.results /tmp/stress.fuzz
 insmod $MOD || { echo "not ok - stress: insmod rust_mempool"; exit 1; }
 dmesg -c >/dev/null
 
@@ -46,23 +55,28 @@ fuzzer=$!
 done) &
 reader=$!
 
-echo "### stress: ${secs:-600} s, failslab ${faults:-10}% on the stress caches"
-insmod /modules/rust_mempool_stress.ko seconds="${secs:-600}"
-rc=$?
+rc=0
+for rate in $rates; do
+	echo "### stress: $each s, failslab $rate% on the stress caches"
+	echo "$rate" >$F/probability
+	dmesg -c >/dev/null
+	insmod /modules/rust_mempool_stress.ko seconds="$each" || rc=1
+	echo 0 >$F/probability
+	dmesg | sed -n 's/^.*rmp-stress: //p' |
+		sed "s/^\(not ok\|ok\) - stress: /\1 - stress $rate%: /" | tee -a /tmp/stress.results
+	rmmod rust_mempool_stress
+done
 touch /tmp/stress.done
 wait $fuzzer $reader
-echo 0 >$F/probability
-dmesg | sed -n 's/^.*rmp-stress: //p'
 read -r writes refused </tmp/stress.fuzz
 echo "# control-file writes $writes, refused $refused"
-[ "$rc" = 0 ] || echo "not ok - stress: insmod rust_mempool_stress (the stress test failed)"
-rmmod rust_mempool_stress
+[ "$rc" = 0 ] || echo "not ok - stress: insmod rust_mempool_stress"
 # What the fuzzer left held goes with the module.
 rmmod rust_mempool || echo "not ok - stress: rmmod rust_mempool"
 check "stress: no stress cache left in /proc/slabinfo" eval '! grep -q "^rmp_stress" /proc/slabinfo'
-if [ -e /sys/kernel/debug/kmemleak ]; then
+if [ "$leakcheck" = 1 ] && [ -e /sys/kernel/debug/kmemleak ]; then
 	echo scan >/sys/kernel/debug/kmemleak
 	leaks=$(grep -c '^unreferenced object' /sys/kernel/debug/kmemleak || true)
 	expect_eq "stress: kmemleak finds no leak" 0 "$leaks"
 fi
-! dmesg | sed -n 's/^.*rmp-stress: //p' | grep -q '^not ok'
+! grep -q '^not ok' /tmp/stress.results
