@@ -6,11 +6,10 @@ rust_mempool: typed slab caches and mempools for Rust drivers, tested in QEMU.
 
 Targets (as root on Debian 12; each installs what it lacks)     cold     cached
   make run        build, boot, load the module, show its stats   ~7 min   ~30 s
-  make shell      the same, then a shell in the guest            ~7 min   ~20 s
-                  (commands on stdin: runs them, exits with the last status)
+  make shell      the same, then a shell (or stdin's commands)   ~7 min   ~20 s
   make test       every test on both kernels, summary per kernel ~35 min ~12 min
   make bench      the library against C on the same caches       ~7 min   ~45 s
-  make stress     every CPU at random, with failslab, both kernels  DURATION s each
+  make stress     every CPU at random with failslab, debug kernels  DURATION each
   make series     the in-tree patch series into out/series/KVER/ ~2 min   ~10 s
   make module     the modules against KDIR (or the base kernel)  ~7 min   ~15 s
   make cache      what is cached (kernels, sources, tools), sizes
@@ -19,12 +18,11 @@ Targets (as root on Debian 12; each installs what it lacks)     cold     cached
   make help       this
 
 Variables
-  KVER=6.12 | 7.3 | "6.12 7.3"  kernels (test: both; run, shell, bench: 6.12)
-  KERNEL=base debug intree      flavours for test (default per kernel: README)
+  KVER=6.12 | 7.3 | "6.12 7.3"  kernels (test, stress: both; others: 6.12)
+  KERNEL=base debug intree      flavours for test, stress (defaults: README)
   RUN_KERNEL=base | debug       flavour for run, shell, bench
   BENCH_MODE=icount | time      bench: instructions (repeatable) or emulated wall time
   DURATION=600 FAULTS=1,10,50,100  stress: seconds per kernel, failslab's rates
-  KERNEL=intree                 stress: the flavour (intree: KASAN, kmemleak, lockdep)
   KDIR=/path/to/linux           make module against another configured tree
   RMP_CACHE=dir                 where kernels are cached (~/.cache/rust_mempool)
 
