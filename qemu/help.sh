@@ -7,7 +7,7 @@ rust_mempool: typed slab caches and mempools for Rust drivers, tested in QEMU.
 Targets (as root on Debian 12; each installs what it lacks)     cold     cached
   make run        build, boot, load the module, show its stats   ~7 min   ~30 s
   make shell      the same, then a shell (or stdin's commands)   ~7 min   ~20 s
-  make test       every test on both kernels, summary per kernel ~35 min ~12 min
+  make test       every test on both kernels, summary per kernel ~35 min ~20 min
   make bench      the library against C on the same caches       ~7 min   ~45 s
   make stress     every CPU at random with failslab, debug kernels  DURATION each
   make series     the in-tree patch series into out/series/KVER/ ~2 min   ~10 s
