@@ -15,6 +15,8 @@ CLEAN_KVER ?=
 # run each.
 DURATION ?= 600
 FAULTS ?= 1,10,50,100
+# ... and how many times it then loads and unloads the module.
+CYCLES ?= 1000
 
 .PHONY: help run shell test bench stress series module cache cache-clean clean
 help:
@@ -33,7 +35,8 @@ bench:
 	@BENCH_MODE="$(BENCH_MODE)" qemu/harness.sh bench "$(KVER)" $(RUN_KERNEL)
 
 stress:
-	@RMP_DURATION="$(DURATION)" RMP_FAULTS="$(FAULTS)" qemu/harness.sh stress "$(KVER)" $(KERNEL)
+	@RMP_DURATION="$(DURATION)" RMP_FAULTS="$(FAULTS)" RMP_CYCLES="$(CYCLES)" \
+		qemu/harness.sh stress "$(KVER)" $(KERNEL)
 
 series:
 	@for v in $(or $(KVER),6.12 7.3); do RMP_KVER=$$v qemu/setup.sh && RMP_KVER=$$v qemu/series.sh || exit; done

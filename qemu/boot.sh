@@ -26,6 +26,7 @@ qemu() {
 		# make stress: how long, and how often failslab fails the stress caches
 		# (one run per rate, each a share of the duration).
 		append=" rmp.duration=${RMP_DURATION:-600} rmp.faults=${RMP_FAULTS:-1,10,50,100}"
+		append+=" rmp.cycles=${RMP_CYCLES:-1000}"
 	fi
 	if [ "$mode" = bench ]; then
 		# shellcheck disable=SC2206

@@ -22,7 +22,7 @@ Variables
   KERNEL=base debug intree      flavours for test, stress (defaults: README)
   RUN_KERNEL=base | debug       flavour for run, shell, bench
   BENCH_MODE=icount | time      bench: instructions (repeatable) or emulated wall time
-  DURATION=600 FAULTS=1,10,50,100  stress: seconds per kernel, failslab's rates
+  DURATION=600 FAULTS=1,10,50,100 CYCLES=1000  stress: s per kernel, rates, loads
   KDIR=/path/to/linux           make module against another configured tree
   RMP_CACHE=dir                 where kernels are cached (~/.cache/rust_mempool)
 
