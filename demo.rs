@@ -80,15 +80,25 @@ impl Command for CacheControl {
     }
 }
 
-/// Carries out `alloc N`: allocates `n` more with `alloc` and holds them, keeping what was
-/// allocated before a failure. `EINVAL` if more than [`MAX_N`] would be held.
+/// Carries out `alloc N`: allocates `n` more with `alloc` and holds them, all or none: after a
+/// failure what this command allocated is freed again, so a refused write changes nothing
+/// that it holds (the counters still show the allocations and the failure). `EINVAL` if more
+/// than [`MAX_N`] would be held.
 fn hold_more<T>(held: &mut KVec<T>, n: usize, mut alloc: impl FnMut(usize) -> Result<T>) -> Result {
     if held.len() + n > MAX_N {
         return Err(EINVAL);
     }
     held.reserve(n, GFP_KERNEL)?;
+    let before = held.len();
     for i in 0..n {
-        held.push(alloc(i)?, GFP_KERNEL)?;
+        match alloc(i) {
+            // Within the capacity reserved above: no allocation, so no failure.
+            Ok(obj) => held.push(obj, GFP_KERNEL)?,
+            Err(e) => {
+                crate::slab::compat::kvec_truncate(held, before);
+                return Err(e);
+            }
+        }
     }
     Ok(())
 }
