@@ -56,8 +56,12 @@ int rmp_run_threads(int (*fn)(void *data, unsigned int idx), void *data,
 		wake_up_process(task);
 		started++;
 	}
+	/*
+	 * A test may run for minutes (make stress): wait idle, not
+	 * uninterruptible, or the hung-task detector reports the waiting task.
+	 */
 	for (i = 0; i < started; i++) {
-		wait_for_completion(&threads[i].done);
+		wait_for_completion_state(&threads[i].done, TASK_IDLE);
 		if (!ret)
 			ret = threads[i].ret;
 	}
