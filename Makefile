@@ -11,8 +11,8 @@ RUN_KERNEL ?= base
 # make cache-clean: empty for everything, or one kernel version.
 CLEAN_KVER ?=
 
-# make stress: seconds of stress per kernel, and failslab's rates (%), one
-# run each.
+# make stress: seconds of stress per kernel (shared by one run per fault rate,
+# one under memory pressure and one of the fuzzer), and the fault rates (%).
 DURATION ?= 600
 FAULTS ?= 1,10,50,100
 # ... and how many times it then loads and unloads the module.

@@ -232,7 +232,7 @@ for RMP_KVER in $kvers; do
 		log=$logdir/$mode-$RMP_KVER-$flavour-$(date +%Y%m%d-%H%M%S).log
 		case $mode:$flavour in
 		shell:*) limit=600 && [ -z "${RMP_SHELL_INPUT:-}" ] && limit=86400 ;;
-		stress:*) limit=$((${RMP_DURATION:-600} + ${RMP_CYCLES:-1000} + 900)) ;;
+		stress:*) limit=$((${RMP_DURATION:-600} + ${RMP_CYCLES:-1000} + 1500)) ;;
 		*:debug | *:intree) limit=1800 ;;
 		*) limit=600 ;;
 		esac

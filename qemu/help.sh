@@ -9,7 +9,7 @@ Targets (as root on Debian 12; each installs what it lacks)     cold     cached
   make shell      the same, then a shell (or stdin's commands)   ~7 min   ~20 s
   make test       every test on both kernels, summary per kernel ~35 min ~20 min
   make bench      the library against C on the same caches       ~7 min   ~45 s
-  make stress     every CPU at random with failslab, debug kernels  DURATION each
+  make stress     faults, OOM, fuzzing, load cycles on debug kernels; one table
   make series     the in-tree patch series into out/series/KVER/ ~2 min   ~10 s
   make module     the modules against KDIR (or the base kernel)  ~7 min   ~15 s
   make cache      what is cached (kernels, sources, tools), sizes

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# initramfs.sh OUT.cpio.gz MODULE.ko...: pack busybox, the guest scripts, the
-# selftests and the given modules into an initramfs; with RMP_SHELL_INPUT set,
-# that file too, as the commands of a non-interactive make shell.
+# initramfs.sh OUT.cpio.gz MODULE.ko...: pack busybox, make stress's two
+# programs, the guest scripts, the selftests and the given modules into an
+# initramfs; with RMP_SHELL_INPUT set, that file too, as the commands of a
+# non-interactive make shell.
 source "$(dirname "$0")/lib.sh"
 
 out=$1
@@ -17,6 +18,11 @@ install -m 0755 "$RMP_ROOT/qemu/guest/init" "$stage/init"
 install -m 0755 "$RMP_ROOT"/qemu/guest/*.sh "$stage/guest/"
 [ -z "${RMP_SHELL_INPUT:-}" ] || install -m 0644 "$RMP_SHELL_INPUT" "$stage/guest/input.sh"
 install -m 0755 "$RMP_ROOT"/selftests/*.sh "$stage/selftests/"
+# make stress's programs (stress/): static, as the guest has no C library.
+for prog in fuzz eat; do
+	gcc -static -O2 -Wall -Wno-format-truncation -o "$stage/bin/rmp-$prog" "$RMP_ROOT/stress/$prog.c" ||
+		die "cannot build stress/$prog.c (gcc -static needs libc6-dev)"
+done
 for ko in "$@"; do
 	cp "$ko" "$stage/modules/"
 done

@@ -55,6 +55,8 @@ declare -A need=(
 	[xz-utils]=/usr/bin/xz
 	[python3]=/usr/bin/python3
 	[gcc]=/usr/bin/gcc
+	# Static C library: make stress's guest programs (qemu/initramfs.sh).
+	[libc6-dev]=/usr/lib/x86_64-linux-gnu/libc.a
 	[perl]=/usr/bin/perl
 	[git]=/usr/bin/git
 	[patch]=/usr/bin/patch

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * What the stress test's Rust needs of C that Rust for Linux 6.12 lacks: a
- * module parameter, jiffies, random numbers, and a timer that allocates in
+ * What the stress test's Rust needs of C that Rust for Linux 6.12 lacks:
+ * module parameters, jiffies, random numbers, and a timer that allocates in
  * softirq context.
  */
 #include <linux/jiffies.h>
@@ -14,6 +14,15 @@
 static unsigned int seconds = 60;
 module_param(seconds, uint, 0444);
 MODULE_PARM_DESC(seconds, "How long the stress test runs (default 60)");
+
+static bool noio;
+module_param(noio, bool, 0444);
+MODULE_PARM_DESC(noio, "Sleeping allocations with GFP_NOIO, as a block driver's (default off)");
+
+bool rmp_stress_noio(void)
+{
+	return noio;
+}
 
 unsigned int rmp_stress_seconds(void)
 {

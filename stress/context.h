@@ -8,6 +8,8 @@
 unsigned int rmp_stress_seconds(void);
 /* Whether @deadline (in jiffies, from rmp_stress_deadline()) has passed. */
 bool rmp_stress_expired(unsigned long deadline);
+/* Whether sleeping allocations use GFP_NOIO (module parameter "noio"). */
+bool rmp_stress_noio(void);
 /* The jiffies value @seconds from now. */
 unsigned long rmp_stress_deadline(unsigned int seconds);
 /* A random number. */

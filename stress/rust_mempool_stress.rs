@@ -5,13 +5,15 @@
 //! and the three kinds of pool: random batch sizes and hold times, objects handed between
 //! CPUs, sleeping allocations from kthreads and atomic ones from a timer (softirq), the
 //! pool resized while allocations are in flight. Then every object must be back, every
-//! reserve full, and every counter equal to what the workers counted themselves.
+//! reserve full, and every counter equal to what the workers counted themselves. With
+//! `noio=1` the sleeping allocations are `GFP_NOIO` ones, as a block driver's: `make stress`
+//! runs it so while a process eats the guest's memory.
 //!
 //! Its init logs its results as `rmp-stress: ok - ...`/`not ok - ...` lines and one table,
 //! which `qemu/guest/stress.sh` passes on.
 
 use core::sync::atomic::{AtomicU64, Ordering};
-use kernel::{alloc::Box, c_str, new_mutex, prelude::*, sync::Arc, sync::Mutex};
+use kernel::{alloc::Box, alloc::Flags, c_str, new_mutex, prelude::*, sync::Arc, sync::Mutex};
 
 mod bindings;
 #[path = "../mempool/mod.rs"]
@@ -156,6 +158,8 @@ impl Counts {
 #[pin_data]
 struct Shared {
     deadline: usize,
+    /// How sleeping allocations sleep: `KERNEL`, or `NOIO` (module parameter `noio`).
+    sleep: SleepFlags,
     cache: KmemCache<Obj>,
     pool: Arc<Mempool<'static, Obj>>,
     bufs: Arc<KmallocPool>,
@@ -193,7 +197,7 @@ impl Shared {
     /// Allocates one item of `kind`, sleeping or not as `rng` says; counts it.
     fn alloc(&self, kind: Kind, sleep: bool, rng: &mut Rng, tag: u64) -> Option<Item<'_>> {
         let flags = if sleep {
-            GFP_KERNEL
+            Flags::from(self.sleep)
         } else {
             GFP_NOWAIT | __GFP_NOWARN
         };
@@ -222,14 +226,14 @@ impl Shared {
             Kind::Pool if sleep => Some(Item::Pool(Mempool::alloc_shared(
                 &self.pool,
                 Obj::new(tag),
-                SleepFlags::KERNEL,
+                self.sleep,
             ))),
             Kind::Pool => Mempool::try_alloc_shared(&self.pool, Obj::new(tag), flags)
                 .ok()
                 .map(Item::Pool),
             Kind::Buf => {
                 let b = if sleep {
-                    Some(KmallocPool::alloc_shared(&self.bufs, SleepFlags::KERNEL))
+                    Some(KmallocPool::alloc_shared(&self.bufs, self.sleep))
                 } else {
                     KmallocPool::try_alloc_shared(&self.bufs, flags).ok()
                 };
@@ -240,7 +244,7 @@ impl Shared {
             }
             Kind::Page => {
                 let p = if sleep {
-                    Some(PagePool::alloc_shared(&self.pages, SleepFlags::KERNEL))
+                    Some(PagePool::alloc_shared(&self.pages, self.sleep))
                 } else {
                     PagePool::try_alloc_shared(&self.pages, flags).ok()
                 };
@@ -491,9 +495,16 @@ impl kernel::Module for Stress {
         ]);
         // SAFETY: no preconditions.
         let deadline = unsafe { bindings::rmp_stress_deadline(seconds) };
+        // SAFETY: no preconditions.
+        let sleep = if unsafe { bindings::rmp_stress_noio() } {
+            SleepFlags::NOIO
+        } else {
+            SleepFlags::KERNEL
+        };
         let s = KBox::pin_init(
             try_pin_init!(Shared {
                 deadline,
+                sleep,
                 cache,
                 pool,
                 bufs,
@@ -503,7 +514,16 @@ impl kernel::Module for Stress {
             }? Error),
             GFP_KERNEL,
         )?;
-        pr_info!("rmp-stress: running for {} s\n", seconds);
+        let how = if sleep == SleepFlags::NOIO {
+            "GFP_NOIO"
+        } else {
+            "GFP_KERNEL"
+        };
+        pr_info!(
+            "rmp-stress: running for {} s, sleeping allocations {}\n",
+            seconds,
+            how
+        );
         let data = core::ptr::from_ref::<Shared>(&s).cast_mut().cast();
         // SAFETY: `tick` takes `data`, a `Shared` that lives until after the timer stops.
         unsafe { bindings::rmp_stress_timer_start(Some(tick), data) };
@@ -587,12 +607,15 @@ fn report(s: &Shared, statics: &slab::Registration<StaticObj>, threads: Result<u
     // no longer fails.
     s.pool.resize(1)?;
     s.pool.resize(POOL_MIN_NR)?;
+    let (mut emergency, mut waits) = (0, 0);
     for (kind, st) in [
         (Kind::Pool, s.pool.stats()),
         (Kind::Buf, s.bufs.stats()),
         (Kind::Page, s.pages.stats()),
     ] {
         let k = kind as usize;
+        emergency += st.emergency;
+        waits += st.waits;
         ok &= result(
             st.allocs == get(&c.allocs[k])
                 && st.failures == get(&c.failures[k])
@@ -621,14 +644,39 @@ fn report(s: &Shared, statics: &slab::Registration<StaticObj>, threads: Result<u
             get(&c.failures[k])
         );
     }
+    let lost = (0..6)
+        .map(|k| get(&c.allocs[k]).wrapping_sub(get(&c.frees[k])))
+        .sum::<u64>();
     pr_info!(
         "rmp-stress: # timer ticks {}, handed between CPUs {}, resizes {}, objects lost {}\n",
         get(&c.atomic),
         get(&c.handed),
         get(&c.resizes),
-        (0..6)
-            .map(|k| get(&c.allocs[k]).wrapping_sub(get(&c.frees[k])))
-            .sum::<u64>()
+        lost
+    );
+    pr_info!(
+        "rmp-stress: # pools: {} allocations served from the reserve, {} that waited\n",
+        emergency,
+        waits
+    );
+    // For `stress.sh`'s table of the whole run.
+    let a = |k: Kind| get(&c.allocs[k as usize]);
+    pr_info!(
+        "rmp-stress: totals cache={} static={} bulk={} pool={} kmalloc={} page={} failed={} \
+         emergency={} waits={} handed={} resizes={} ticks={} lost={}\n",
+        a(Kind::Cache),
+        a(Kind::Static),
+        a(Kind::Bulk),
+        a(Kind::Pool),
+        a(Kind::Buf),
+        a(Kind::Page),
+        c.failures.iter().map(get).sum::<u64>(),
+        emergency,
+        waits,
+        get(&c.handed),
+        get(&c.resizes),
+        get(&c.atomic),
+        lost
     );
     if ok {
         Ok(())
