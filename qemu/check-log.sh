@@ -9,6 +9,10 @@
 # to add.
 set -euo pipefail
 log=$1 flavour=$2
+# What the kernel says when something is wrong: one extended regular
+# expression, shared with the guest's stress test.
+RMP_REPORTS=$(cat "$(dirname "$0")/guest/kernel-reports.ere")
+export RMP_REPORTS
 
 awk -v fl="$flavour" '
 function indent() { match($0, /^ */); return RLENGTH }
@@ -47,7 +51,7 @@ started && /^ *(not )?ok [0-9]+( |$)/ {
 }
 /^RMP-DONE rc=/ { done = 1; rc = substr($0, 13) + 0 }
 # What the kernel says when something is wrong, whatever the test said.
-/BUG: |WARNING: |Oops: |general protection fault|Kernel panic|UBSAN: |unreferenced object 0x|BUG [^ ]+ \((Not t|T)ainted|INFO: (task .* blocked|possible|rcu)|Slab cache still has objects|still has [0-9]+ objects; leaking it/ {
+$0 ~ ENVIRON["RMP_REPORTS"] {
 	finding = $0; sub(/^\[[^]]*\] */, "", finding)
 	if (!(finding in seen)) {
 		seen[finding] = 1; failed++

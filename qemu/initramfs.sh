@@ -16,6 +16,7 @@ cp /bin/busybox "$stage/bin/busybox"
 ln -s busybox "$stage/bin/sh"
 install -m 0755 "$RMP_ROOT/qemu/guest/init" "$stage/init"
 install -m 0755 "$RMP_ROOT"/qemu/guest/*.sh "$stage/guest/"
+install -m 0644 "$RMP_ROOT/qemu/guest/kernel-reports.ere" "$stage/guest/"
 [ -z "${RMP_SHELL_INPUT:-}" ] || install -m 0644 "$RMP_SHELL_INPUT" "$stage/guest/input.sh"
 install -m 0755 "$RMP_ROOT"/selftests/*.sh "$stage/selftests/"
 # make stress's programs (stress/): static, as the guest has no C library.
