@@ -10,8 +10,16 @@
 set -euo pipefail
 log=$1 flavour=$2
 # What the kernel says when something is wrong: one extended regular
-# expression, shared with the guest's stress test.
-RMP_REPORTS=$(cat "$(dirname "$0")/guest/kernel-reports.ere")
+# expression on one line, shared with the guest's stress test. Without it
+# no report would be found, so the run fails.
+ere=$(dirname "$0")/guest/kernel-reports.ere
+if [ ! -r "$ere" ] || [ "$(grep -c . "$ere")" != 1 ] || [ "$(wc -l <"$ere")" != 1 ]; then
+	echo "not ok - $flavour: kernel reports cannot be checked: $ere is not one line"
+	echo "# ktap: 0 0 0"
+	echo "0 1 0"
+	exit 0
+fi
+RMP_REPORTS=$(cat "$ere")
 export RMP_REPORTS
 
 awk -v fl="$flavour" '

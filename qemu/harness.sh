@@ -244,7 +244,7 @@ for RMP_KVER in $kvers; do
 			# Kernel reports and a guest that did not finish; the guest's own
 			# status is judged below.
 			result=$("$RMP_ROOT/qemu/check-log.sh" "$log" "$RMP_KVER/$flavour" |
-				grep -E '^not ok - .*: (kernel reported|guest did not finish)' || true)
+				grep -E '^not ok - .*: (kernel report|guest did not finish)' || true)
 			[ -z "$result" ] || echo "$result" >&2
 			step "serial log: $log"
 			if [ "$mode" = bench ]; then

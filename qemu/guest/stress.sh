@@ -143,7 +143,9 @@ fuzzer=$!
 reloads=0
 # The first third of the run unloads and loads again (paused most of the
 # time); the rest fuzzes one instance, whose counters are checked.
-end=$(($(uptime_s) + each / 3))
+third=$((each / 3))
+[ "$third" -gt 0 ] || third=1
+end=$(($(uptime_s) + third))
 while [ "$(uptime_s)" -lt "$end" ]; do
 	sleep 1
 	# An open file keeps the module loaded: while the pause file exists the
