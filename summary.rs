@@ -21,7 +21,7 @@ impl Registry {
     /// Shows the registry under `tree`'s root until the result drops, which must be before
     /// `tree` drops.
     pub(crate) fn open(tree: &Tree) -> Self {
-        // SAFETY: the root is a live directory, and stays so until the registry is closed: the
+        // SAFETY: The root is a live directory, and stays so until the registry is closed: the
         // caller drops the result before the tree.
         unsafe { bindings::rmp_registry_open(tree.root()) };
         // INVARIANT: opened under the tree's root just now.
@@ -31,7 +31,7 @@ impl Registry {
 
 impl Drop for Registry {
     fn drop(&mut self) {
-        // SAFETY: no preconditions; the root is still live (type invariant).
+        // SAFETY: No preconditions; the root is still live (type invariant).
         unsafe { bindings::rmp_registry_close() };
     }
 }

@@ -37,7 +37,7 @@ fn consume<B: core::ops::Deref>(obj: B) {
 }
 
 fn now() -> u64 {
-    // SAFETY: no preconditions.
+    // SAFETY: No preconditions.
     unsafe { bindings::rmp_bench_now_ns() }
 }
 
@@ -319,7 +319,7 @@ where
                 "C kmem_cache_alloc(__GFP_ZERO)+free",
                 N,
                 &|| {
-                    // SAFETY: as above.
+                    // SAFETY: As above.
                     Ok(unsafe {
                         bindings::rmp_bench_c_alloc_free(raw, N, S, gfp(GFP_KERNEL | __GFP_ZERO))
                     })
@@ -444,7 +444,7 @@ where
     drop(pool);
 
     // Every online CPU allocating and freeing at once, N each, until all are done.
-    // SAFETY: no preconditions.
+    // SAFETY: No preconditions.
     let cpus = unsafe { bindings::rmp_num_online_cpus() } as usize;
     measure(
         &[
@@ -525,7 +525,7 @@ where
     } else {
         Err(Error::from_errno(marked))
     };
-    // SAFETY: as above.
+    // SAFETY: As above.
     unsafe { bindings::rmp_test_failslab(name.as_char_ptr(), false) };
     drop(pool);
     // SAFETY: `c_pool` is a pool of `raw`, made above and destroyed once.
@@ -592,7 +592,7 @@ unsafe extern "C" fn thread<W: AllocFree>(
     data: *mut kernel::ffi::c_void,
     _idx: u32,
 ) -> kernel::ffi::c_int {
-    // SAFETY: by the safety requirements.
+    // SAFETY: By the safety requirements.
     let job = unsafe { &*data.cast::<W>() };
     for i in 0..N {
         if let Err(e) = job.alloc_free(i) {

@@ -29,7 +29,7 @@ impl<T: Command> Ops<T> {
 /// `m` is the `seq_file` of a read in progress and `data` the data of a file made with
 /// `Ops::<T>`: an `Arc<T>` that the tree keeps alive until the file is removed.
 unsafe extern "C" fn show<T: Show>(m: *mut seq_file, data: *const c_void) -> c_int {
-    // SAFETY: by the safety requirements `data` is a live `T`.
+    // SAFETY: By the safety requirements `data` is a live `T`.
     let data = unsafe { &*data.cast::<T>() };
     let mut out = SeqFile { m, _p: PhantomData };
     match data.show(&mut out) {
@@ -46,9 +46,9 @@ unsafe extern "C" fn write<T: Command>(
     cmd: *const c_char,
     len: usize,
 ) -> c_int {
-    // SAFETY: by the safety requirements `data` is a live `T`.
+    // SAFETY: By the safety requirements `data` is a live `T`.
     let data = unsafe { &*data.cast::<T>() };
-    // SAFETY: by the safety requirements `cmd` is valid for reads of `len` bytes.
+    // SAFETY: By the safety requirements `cmd` is valid for reads of `len` bytes.
     let cmd = unsafe { core::slice::from_raw_parts(cmd.cast::<u8>(), len) };
     match data.command(cmd) {
         Ok(()) => 0,

@@ -91,7 +91,7 @@ pub struct Tree {
     files: KVec<KBox<FileSlot>>,
 }
 
-// SAFETY: debugfs calls may be made from any thread; the file data is `Send + Sync`.
+// SAFETY: Debugfs calls may be made from any thread; the file data is `Send + Sync`.
 unsafe impl Send for Tree {}
 // SAFETY: `&Tree` gives access to nothing.
 unsafe impl Sync for Tree {}
@@ -184,7 +184,7 @@ impl Tree {
 ///
 /// `data` came from `Arc::<T>::into_raw` and is released once.
 unsafe fn release_arc<T>(data: *const core::ffi::c_void) {
-    // SAFETY: by the safety requirements.
+    // SAFETY: By the safety requirements.
     drop(unsafe { Arc::<T>::from_raw(data.cast()) });
 }
 
@@ -194,7 +194,7 @@ impl Drop for Tree {
         // every read and write in progress, and no callback can start afterwards.
         unsafe { bindings::rmp_debugfs_remove(self.root.as_ptr()) };
         for slot in self.files.iter() {
-            // SAFETY: no callback can use `data` any more; each slot is released once here.
+            // SAFETY: No callback can use `data` any more; each slot is released once here.
             unsafe { (slot.release)(slot.file.data) };
         }
     }

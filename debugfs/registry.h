@@ -45,14 +45,20 @@ struct rmp_entry;
  * Registers a cache or pool of @owner (NULL: the kernel itself) of @kind
  * ("cache", "pool") named @name, read through @ops with @data, both valid
  * until rmp_registry_remove(). Its directory is @name sanitised to
- * [A-Za-z0-9_.-] and cut to RMP_NAME_MAX - 4 bytes, with "-2", "-3", ...
- * appended to a name its module already shows. NULL if out of memory.
+ * [A-Za-z0-9_.-] and cut to RMP_NAME_MAX - 5 bytes; a name its module
+ * already shows gets "-2", then "-N" from the module's sequence, cutting the
+ * name further to fit. Without debugfs (or when debugfs refuses the
+ * directory) the entry shows in the summary only. NULL only if out of
+ * memory: the caller goes on without showing it.
  */
 struct rmp_entry *rmp_registry_add(struct module *owner, const char *kind,
 				   const char *name,
 				   const struct rmp_entry_ops *ops,
 				   const void *data);
-/* Removes @entry, waiting for reads of its file in progress. */
+/*
+ * Removes @entry, waiting for reads of its own stats file in progress, and
+ * for no other reader: no lock is held meanwhile.
+ */
 void rmp_registry_remove(struct rmp_entry *entry);
 
 /* One entry as a summary shows it. */

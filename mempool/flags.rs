@@ -54,14 +54,14 @@ impl SleepFlags {
     /// `NOFS` open a `memalloc_noio_save()` or `memalloc_nofs_save()` scope around it.
     pub(crate) fn scope<R>(self, f: impl FnOnce() -> R) -> R {
         if self == Self::NOIO {
-            // SAFETY: the scope is closed below, on the same task, before `scope` returns.
+            // SAFETY: The scope is closed below, on the same task, before `scope` returns.
             let saved = unsafe { bindings::memalloc_noio_save() };
             let r = f();
             // SAFETY: `saved` is what the matching `memalloc_noio_save()` returned.
             unsafe { bindings::memalloc_noio_restore(saved) };
             r
         } else if self == Self::NOFS {
-            // SAFETY: as above.
+            // SAFETY: As above.
             let saved = unsafe { bindings::memalloc_nofs_save() };
             let r = f();
             // SAFETY: `saved` is what the matching `memalloc_nofs_save()` returned.

@@ -74,7 +74,7 @@ impl KmallocPool {
         }
         let raw = RawPool::new(KmallocSource { size }, checked_min_nr(min_nr)?)?;
         #[cfg(rmp_registry)]
-        let raw = raw.registered(format_args!("kmalloc-{size}_pool"))?;
+        let raw = raw.registered(format_args!("kmalloc-{size}_pool"));
         // INVARIANT: `raw` is a new pool of buffers of `size` bytes, not zero.
         Ok(Self { raw })
     }
@@ -111,10 +111,8 @@ impl KmallocPool {
     /// ```
     #[inline]
     pub fn alloc(&self, flags: SleepFlags) -> PoolBuf<&Self> {
-        let ptr = self.raw.alloc_filled(flags.gfp(), |_| {});
-        // SAFETY: by the type invariant of `SleepFlags` the mask has `__GFP_DIRECT_RECLAIM`,
-        // and `mempool_alloc()` with that flag does not return NULL: it waits instead.
-        let ptr = unsafe { NonNull::new_unchecked(ptr.cast::<u8>()) };
+        // By the type invariant of `SleepFlags`, `mempool_alloc()` waits instead of failing.
+        let ptr = self.raw.alloc_sleeping(flags.gfp(), |_| {}).cast::<u8>();
         PoolBuf::new(ptr, self)
     }
 
@@ -269,7 +267,7 @@ pub struct PoolBuf<R: PoolRef<KmallocPool>> {
     pool: R,
 }
 
-// SAFETY: a `PoolBuf` owns its bytes; it sends its pool reference with it, so it is `Send`
+// SAFETY: A `PoolBuf` owns its bytes; it sends its pool reference with it, so it is `Send`
 // when that is.
 unsafe impl<R: PoolRef<KmallocPool> + Send> Send for PoolBuf<R> {}
 // SAFETY: `&PoolBuf` gives only `&[u8]` and `&R`.
@@ -319,7 +317,7 @@ impl<R: PoolRef<KmallocPool>> PoolBuf<R> {
 impl<R: PoolRef<KmallocPool>> Deref for PoolBuf<R> {
     type Target = [u8];
     fn deref(&self) -> &[u8] {
-        // SAFETY: by the type invariant `ptr` is valid and initialised for `len` bytes for as
+        // SAFETY: By the type invariant `ptr` is valid and initialised for `len` bytes for as
         // long as `self`.
         unsafe { core::slice::from_raw_parts(self.ptr.as_ptr(), self.len) }
     }
@@ -327,7 +325,7 @@ impl<R: PoolRef<KmallocPool>> Deref for PoolBuf<R> {
 
 impl<R: PoolRef<KmallocPool>> DerefMut for PoolBuf<R> {
     fn deref_mut(&mut self) -> &mut [u8] {
-        // SAFETY: as for `deref`, and `&mut self` makes the access unique.
+        // SAFETY: As for `deref`, and `&mut self` makes the access unique.
         unsafe { core::slice::from_raw_parts_mut(self.ptr.as_ptr(), self.len) }
     }
 }

@@ -75,7 +75,7 @@ impl PagePool {
         }
         let raw = RawPool::new(PageSource { order }, checked_min_nr(min_nr)?)?;
         #[cfg(rmp_registry)]
-        let raw = raw.registered(format_args!("page-order{order}_pool"))?;
+        let raw = raw.registered(format_args!("page-order{order}_pool"));
         // INVARIANT: `raw` is a new pool of blocks of `order`, at most `MAX_ORDER`.
         Ok(Self { raw })
     }
@@ -112,10 +112,11 @@ impl PagePool {
     /// ```
     #[inline]
     pub fn alloc(&self, flags: SleepFlags) -> PoolPages<&Self> {
-        let page = self.raw.alloc_filled(flags.gfp(), |_| {});
-        // SAFETY: by the type invariant of `SleepFlags` the mask has `__GFP_DIRECT_RECLAIM`,
-        // and `mempool_alloc()` with that flag does not return NULL: it waits instead.
-        let page = unsafe { NonNull::new_unchecked(page.cast::<bindings::page>()) };
+        // By the type invariant of `SleepFlags`, `mempool_alloc()` waits instead of failing.
+        let page = self
+            .raw
+            .alloc_sleeping(flags.gfp(), |_| {})
+            .cast::<bindings::page>();
         PoolPages::new(page, self)
     }
 
@@ -273,7 +274,7 @@ pub struct PoolPages<R: PoolRef<PagePool>> {
     pool: R,
 }
 
-// SAFETY: a `PoolPages` owns its pages; it sends its pool reference with it, so it is `Send`
+// SAFETY: A `PoolPages` owns its pages; it sends its pool reference with it, so it is `Send`
 // when that is.
 unsafe impl<R: PoolRef<PagePool> + Send> Send for PoolPages<R> {}
 // SAFETY: `&PoolPages` gives only `&[u8]`, the page pointer and `&R`.
@@ -294,9 +295,9 @@ impl<R: PoolRef<PagePool>> PoolPages<R> {
     fn from_raw(page: NonNull<bindings::page>, pool: R) -> Self {
         let order = pool.order();
         // SAFETY: `page` is a live block; the pool never takes high memory, so the block is in
-        // the kernel's direct map and `page_address()` is its address, never 0.
-        let addr =
-            unsafe { NonNull::new_unchecked(bindings::page_address(page.as_ptr()).cast::<u8>()) };
+        // the kernel's direct map and `page_address()` is its address.
+        let addr = unsafe { bindings::page_address(page.as_ptr()) };
+        let addr = super::raw::checked(addr, "page_address()").cast::<u8>();
         // INVARIANT: `page` is a block of `pool`, of its order, mapped at `addr`.
         Self {
             page,
@@ -366,7 +367,7 @@ impl<R: PoolRef<PagePool>> PoolPages<R> {
 impl<R: PoolRef<PagePool>> Deref for PoolPages<R> {
     type Target = [u8];
     fn deref(&self) -> &[u8] {
-        // SAFETY: by the type invariant `addr` maps the block, initialised, for
+        // SAFETY: By the type invariant `addr` maps the block, initialised, for
         // `PAGE_SIZE << order` bytes for as long as `self`.
         unsafe { core::slice::from_raw_parts(self.addr.as_ptr(), PAGE_SIZE << self.order) }
     }
@@ -374,7 +375,7 @@ impl<R: PoolRef<PagePool>> Deref for PoolPages<R> {
 
 impl<R: PoolRef<PagePool>> DerefMut for PoolPages<R> {
     fn deref_mut(&mut self) -> &mut [u8] {
-        // SAFETY: as for `deref`, and `&mut self` makes the access unique.
+        // SAFETY: As for `deref`, and `&mut self` makes the access unique.
         unsafe { core::slice::from_raw_parts_mut(self.addr.as_ptr(), PAGE_SIZE << self.order) }
     }
 }

@@ -72,7 +72,7 @@ impl<T> Deref for PoolCache<'_, T> {
     }
 }
 
-// SAFETY: the pool holds no `T` of its own, only empty reserve memory; elements carry `T`'s
+// SAFETY: The pool holds no `T` of its own, only empty reserve memory; elements carry `T`'s
 // own `Send`/`Sync` in `PoolBox`. `RawPool` may be used and dropped from any thread.
 unsafe impl<T> Send for Mempool<'_, T> {}
 // SAFETY: `&self` methods only reach `RawPool`'s `&self` methods, which are safe concurrently.
@@ -268,7 +268,7 @@ impl<'c, T> Mempool<'c, T> {
         let raw = raw.registered(format_args!(
             "{}_pool",
             cache.name().to_str().unwrap_or("?")
-        ))?;
+        ));
         // INVARIANT: `raw` is a new pool over `cache`, owned by nobody else.
         Ok(Self { raw, cache })
     }
@@ -317,12 +317,12 @@ impl<'c, T> Mempool<'c, T> {
     /// ```
     #[inline]
     pub fn alloc(&self, value: T, flags: SleepFlags) -> PoolBox<'_, T> {
-        let raw = self
+        // By the type invariant of `SleepFlags` the mask has `__GFP_DIRECT_RECLAIM`, and
+        // `mempool_alloc()` with that flag waits for an element instead of failing.
+        let ptr = self
             .raw
-            .alloc_filled(flags.gfp(), |obj| Self::fill(obj, value));
-        // SAFETY: by the type invariant of `SleepFlags` the mask has `__GFP_DIRECT_RECLAIM`,
-        // and `mempool_alloc()` with that flag does not return NULL: it waits instead.
-        let ptr = unsafe { NonNull::new_unchecked(raw.cast::<T>()) };
+            .alloc_sleeping(flags.gfp(), |obj| Self::fill(obj, value))
+            .cast::<T>();
         // INVARIANT: `ptr` came from this pool and `fill` moved a `T` into it.
         PoolBox { ptr, pool: self }
     }
@@ -394,10 +394,8 @@ impl<'c, T> Mempool<'c, T> {
     where
         Error: From<E>,
     {
-        let raw = self.raw.alloc_filled(flags.gfp(), |_| {});
-        // SAFETY: by the type invariant of `SleepFlags` the mask has `__GFP_DIRECT_RECLAIM`,
-        // and `mempool_alloc()` with that flag does not return NULL: it waits instead.
-        let ptr = unsafe { NonNull::new_unchecked(raw.cast::<T>()) };
+        // By the type invariant of `SleepFlags`, `mempool_alloc()` waits instead of failing.
+        let ptr = self.raw.alloc_sleeping(flags.gfp(), |_| {}).cast::<T>();
         // SAFETY: `ptr` is a new element, so ours alone.
         unsafe { self.init_pinned(ptr, init) }.map_err(Error::from)
     }
@@ -455,7 +453,7 @@ impl<'c, T> Mempool<'c, T> {
         ptr: NonNull<T>,
         init: impl PinInit<T, E>,
     ) -> Result<Pin<PoolBox<'_, T>>, E> {
-        // SAFETY: the element is sized and aligned for `T` and ours alone, by the safety
+        // SAFETY: The element is sized and aligned for `T` and ours alone, by the safety
         // requirements; it is pinned below, and freed without a drop if `init` fails.
         if let Err(e) = unsafe { crate::slab::compat::init_into(ptr.as_ptr(), init) } {
             // SAFETY: `init` failed, so the element holds nothing to drop; it is not used
@@ -473,7 +471,7 @@ impl<'c, T> Mempool<'c, T> {
     /// Moves `value` into the new element `obj`.
     #[inline(always)]
     fn fill(obj: NonNull<c_void>, value: T) {
-        // SAFETY: pool elements are objects of `cache`, sized and aligned for `T`, and this one
+        // SAFETY: Pool elements are objects of `cache`, sized and aligned for `T`, and this one
         // is new, so ours alone.
         unsafe {
             obj.cast::<MaybeUninit<T>>()
@@ -608,9 +606,9 @@ impl<T> Mempool<'_, T> {
         flags.scope(|| self.raw.alloc_bulk(&mut elems))?;
         let values = core::mem::ManuallyDrop::new(values);
         Ok(core::array::from_fn(|i| {
-            // SAFETY: `mempool_alloc_bulk()` filled every entry with an element.
-            let obj = unsafe { NonNull::new_unchecked(elems[i]) };
-            // SAFETY: each value is read once, here, and `values` is never dropped.
+            // `mempool_alloc_bulk()` filled every entry with an element.
+            let obj = super::raw::checked(elems[i], "mempool_alloc_bulk()");
+            // SAFETY: Each value is read once, here, and `values` is never dropped.
             let value = unsafe { core::ptr::read(&values[i]) };
             Self::fill(obj, value);
             // INVARIANT: `obj` came from this pool and `fill` moved a `T` into it.
@@ -666,7 +664,7 @@ pub struct PoolBox<'a, T> {
     pool: &'a Mempool<'a, T>,
 }
 
-// SAFETY: a `PoolBox` owns its `T`; the pool reference is `Send` as `Mempool` is `Sync`.
+// SAFETY: A `PoolBox` owns its `T`; the pool reference is `Send` as `Mempool` is `Sync`.
 unsafe impl<T: Send> Send for PoolBox<'_, T> {}
 // SAFETY: `&PoolBox` only gives `&T`.
 unsafe impl<T: Sync> Sync for PoolBox<'_, T> {}
@@ -674,14 +672,14 @@ unsafe impl<T: Sync> Sync for PoolBox<'_, T> {}
 impl<T> Deref for PoolBox<'_, T> {
     type Target = T;
     fn deref(&self) -> &T {
-        // SAFETY: by the type invariant `ptr` is valid and initialised for as long as `self`.
+        // SAFETY: By the type invariant `ptr` is valid and initialised for as long as `self`.
         unsafe { self.ptr.as_ref() }
     }
 }
 
 impl<T> DerefMut for PoolBox<'_, T> {
     fn deref_mut(&mut self) -> &mut T {
-        // SAFETY: as for `deref`, and `&mut self` makes the access unique.
+        // SAFETY: As for `deref`, and `&mut self` makes the access unique.
         unsafe { self.ptr.as_mut() }
     }
 }
@@ -701,7 +699,7 @@ impl<T> Mempool<'_, T> {
     ///
     /// `ptr` is an element of `self`, holds nothing to drop, and is not used again.
     pub(super) unsafe fn free_element(&self, ptr: NonNull<T>) {
-        // SAFETY: by the safety requirements.
+        // SAFETY: By the safety requirements.
         unsafe { self.raw.free(ptr.as_ptr().cast()) };
     }
 }
@@ -709,7 +707,7 @@ impl<T> Mempool<'_, T> {
 impl<T> Drop for PoolBox<'_, T> {
     #[inline(always)]
     fn drop(&mut self) {
-        // SAFETY: by the type invariant `ptr` holds a `T`, dropped here once.
+        // SAFETY: By the type invariant `ptr` holds a `T`, dropped here once.
         unsafe { core::ptr::drop_in_place(self.ptr.as_ptr()) };
         // SAFETY: `ptr` is an element of `pool`, now empty and never used again.
         unsafe { self.pool.raw.free(self.ptr.as_ptr().cast()) };

@@ -71,7 +71,7 @@ pub(crate) struct RawPool<'c, S: Source = SlabSource> {
     _source: PhantomData<&'c ()>,
 }
 
-// SAFETY: the C mempool may be used and destroyed from any thread; the counters are per CPU,
+// SAFETY: The C mempool may be used and destroyed from any thread; the counters are per CPU,
 // and the source may be used from any thread (`Source: Send + Sync`).
 unsafe impl<S: Source> Send for RawPool<'_, S> {}
 // SAFETY: `&self` methods (allocate, free, resize, read counters) are safe concurrently: the C
@@ -95,7 +95,7 @@ impl<S: Source> RawPool<'_, S> {
         let data = core::ptr::from_ref::<Elements<S>>(&elements)
             .cast_mut()
             .cast();
-        // SAFETY: the callbacks for `S` take `data`, which the box keeps at this address until
+        // SAFETY: The callbacks for `S` take `data`, which the box keeps at this address until
         // the pool is destroyed.
         let pool = unsafe {
             bindings::mempool_create_node(
@@ -120,19 +120,22 @@ impl<S: Source> RawPool<'_, S> {
         })
     }
 
-    /// Shows the pool in debugfs, named as `name` formats.
+    /// Shows the pool in debugfs, named as `name` formats, unless the registry cannot take
+    /// it: observation never fails the pool's constructor.
     #[cfg(rmp_registry)]
-    pub(crate) fn registered(mut self, name: core::fmt::Arguments<'_>) -> Result<Self> {
+    pub(crate) fn registered(mut self, name: core::fmt::Arguments<'_>) -> Self {
         use crate::slab::registry::Registered;
         use kernel::{c_str, str::CString};
-        let name = CString::try_from_fmt(name)?;
+        let Ok(name) = CString::try_from_fmt(name) else {
+            return self;
+        };
         let report = PoolReport {
             elements: core::ptr::from_ref::<Elements<S>>(&self.elements),
         };
         // INVARIANT: the report reads the boxed elements, which stay where they are until
         // `drop`, which removes the registration first.
-        self.registered = Some(Registered::new(c_str!("pool"), &name, report)?);
-        Ok(self)
+        self.registered = Registered::new(c_str!("pool"), &name, report);
+        self
     }
 
     /// The source the pool allocates from.
@@ -158,13 +161,13 @@ impl<S: Source> RawPool<'_, S> {
             let obj = unsafe { mempool_alloc(pool, gfp & !DIRECT_RECLAIM) };
             if obj.is_null() {
                 self.elements.cpu.this_cpu().add_u64(WAITS, 1);
-                // SAFETY: as above.
+                // SAFETY: As above.
                 unsafe { mempool_alloc(pool, gfp) }
             } else {
                 obj
             }
         } else {
-            // SAFETY: as above.
+            // SAFETY: As above.
             unsafe { mempool_alloc(pool, gfp) }
         };
         match NonNull::new(obj) {
@@ -177,6 +180,20 @@ impl<S: Source> RawPool<'_, S> {
         obj
     }
 
+    /// Allocates an element with flags that sleep (`SleepFlags`), for which `mempool_alloc()`
+    /// waits for a free rather than fail, and fills it as [`RawPool::alloc_filled`] does.
+    #[inline(always)]
+    pub(crate) fn alloc_sleeping(
+        &self,
+        gfp: bindings::gfp_t,
+        fill: impl FnOnce(NonNull<c_void>),
+    ) -> NonNull<c_void> {
+        checked(
+            self.alloc_filled(gfp, fill),
+            "mempool_alloc() with flags that sleep",
+        )
+    }
+
     /// Gives `obj` back, to the reserve first if it is short.
     ///
     /// # Safety
@@ -184,7 +201,7 @@ impl<S: Source> RawPool<'_, S> {
     /// `obj` is an element of this pool that is not used again.
     #[inline(always)]
     pub(crate) unsafe fn free(&self, obj: *mut c_void) {
-        // SAFETY: by the type invariant and the safety requirements.
+        // SAFETY: By the type invariant and the safety requirements.
         unsafe { bindings::mempool_free(obj, self.pool.as_ptr()) };
         self.elements.stats.freed(1);
     }
@@ -265,7 +282,7 @@ fn pool_stats<S>(e: &Elements<S>) -> PoolStats {
         }
     });
     let pool = e.pool.load_acquire();
-    // SAFETY: the pool is published before its `RawPool` exists, so before anything reads its
+    // SAFETY: The pool is published before its `RawPool` exists, so before anything reads its
     // counters, and lives as long as `e`; the C pool changes these two under its lock, so they
     // are read once each.
     let (min_nr, reserve) = unsafe {
@@ -299,10 +316,10 @@ pub(crate) struct PoolReport<S> {
     elements: *const Elements<S>,
 }
 
-// SAFETY: the report only reads the pool's counters, which any thread may do.
+// SAFETY: The report only reads the pool's counters, which any thread may do.
 #[cfg(rmp_registry)]
 unsafe impl<S: Source> Send for PoolReport<S> {}
-// SAFETY: as above.
+// SAFETY: As above.
 #[cfg(rmp_registry)]
 unsafe impl<S: Source> Sync for PoolReport<S> {}
 
@@ -350,10 +367,10 @@ impl<S: Source> Drop for RawPool<'_, S> {
 #[inline(always)]
 unsafe fn mempool_alloc(pool: *mut bindings::mempool_t, gfp: bindings::gfp_t) -> *mut c_void {
     #[cfg(not(CONFIG_MEM_ALLOC_PROFILING))]
-    // SAFETY: by the safety requirements.
+    // SAFETY: By the safety requirements.
     return unsafe { bindings::mempool_alloc_noprof(pool, gfp) };
     #[cfg(CONFIG_MEM_ALLOC_PROFILING)]
-    // SAFETY: by the safety requirements.
+    // SAFETY: By the safety requirements.
     return unsafe { bindings::mempool_alloc(pool, gfp) };
 }
 
@@ -366,7 +383,7 @@ unsafe extern "C" fn element_alloc<S: Source>(
     gfp: bindings::gfp_t,
     data: *mut c_void,
 ) -> *mut c_void {
-    // SAFETY: by the safety requirements.
+    // SAFETY: By the safety requirements.
     let e = unsafe { &*data.cast::<Elements<S>>() };
     let obj = e.source.alloc(gfp);
     // Only `mempool_alloc()` adds `__GFP_NOMEMALLOC`: this is the allocation path.
@@ -393,7 +410,7 @@ fn reserve_taken<S>(e: &Elements<S>) {
     if pool.is_null() {
         return;
     }
-    // SAFETY: a published pool is live while its callbacks run; `curr_nr` changes under the
+    // SAFETY: A published pool is live while its callbacks run; `curr_nr` changes under the
     // pool's lock, so it is read once.
     let now = unsafe { read_once(&raw const (*pool).curr_nr) };
     e.reserve_low.lower_relaxed((now as isize - 1).max(0));
@@ -405,8 +422,25 @@ fn reserve_taken<S>(e: &Elements<S>) {
 ///
 /// `data` is the `Elements<S>` of a live [`RawPool`], and `obj` one of its elements.
 unsafe extern "C" fn element_free<S: Source>(obj: *mut c_void, data: *mut c_void) {
-    // SAFETY: by the safety requirements.
+    // SAFETY: By the safety requirements.
     let e = unsafe { &*data.cast::<Elements<S>>() };
     // SAFETY: `obj` is an element, so it came from the source's `alloc`.
     unsafe { e.source.free(obj) };
+}
+
+/// `ptr`, which C promised is not null: one that is all the same (a changed contract of
+/// `what`) stops the kernel here, as `BUG()` would, rather than becoming a null element.
+/// Free on the fast path: the callers test for null already, and this folds into it.
+#[inline(always)]
+pub(crate) fn checked<T>(ptr: *mut T, what: &'static str) -> NonNull<T> {
+    match NonNull::new(ptr) {
+        Some(p) => p,
+        None => null_from_c(what),
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn null_from_c(what: &'static str) -> ! {
+    panic!("rust_mempool: {what} returned NULL");
 }

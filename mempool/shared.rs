@@ -44,7 +44,7 @@ pub struct SharedPoolBox<T: 'static> {
     pool: Arc<Mempool<'static, T>>,
 }
 
-// SAFETY: a `SharedPoolBox` owns its `T`; `Arc<Mempool>` is `Send` as `Mempool` is `Send` and
+// SAFETY: A `SharedPoolBox` owns its `T`; `Arc<Mempool>` is `Send` as `Mempool` is `Send` and
 // `Sync`.
 unsafe impl<T: Send + 'static> Send for SharedPoolBox<T> {}
 // SAFETY: `&SharedPoolBox` only gives `&T`.
@@ -107,21 +107,21 @@ impl<T: 'static> Mempool<'static, T> {
 impl<T: 'static> Deref for SharedPoolBox<T> {
     type Target = T;
     fn deref(&self) -> &T {
-        // SAFETY: by the type invariant `ptr` is valid and initialised for as long as `self`.
+        // SAFETY: By the type invariant `ptr` is valid and initialised for as long as `self`.
         unsafe { self.ptr.as_ref() }
     }
 }
 
 impl<T: 'static> DerefMut for SharedPoolBox<T> {
     fn deref_mut(&mut self) -> &mut T {
-        // SAFETY: as for `deref`, and `&mut self` makes the access unique.
+        // SAFETY: As for `deref`, and `&mut self` makes the access unique.
         unsafe { self.ptr.as_mut() }
     }
 }
 
 impl<T: 'static> Drop for SharedPoolBox<T> {
     fn drop(&mut self) {
-        // SAFETY: by the type invariant `ptr` holds a `T`, dropped here once.
+        // SAFETY: By the type invariant `ptr` holds a `T`, dropped here once.
         unsafe { core::ptr::drop_in_place(self.ptr.as_ptr()) };
         // SAFETY: `ptr` is an element of `pool`, which `self.pool` keeps alive, now empty and
         // never used again.

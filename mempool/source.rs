@@ -58,9 +58,9 @@ impl SlabSource {
     }
 }
 
-// SAFETY: slab caches may be used from any thread, and `Stats` counts per CPU.
+// SAFETY: Slab caches may be used from any thread, and `Stats` counts per CPU.
 unsafe impl Send for SlabSource {}
-// SAFETY: as above.
+// SAFETY: As above.
 unsafe impl Sync for SlabSource {}
 
 // SAFETY: `raw::alloc` hands out objects of `cache` that `raw::free` takes back, in the
@@ -68,20 +68,20 @@ unsafe impl Sync for SlabSource {}
 unsafe impl Source for SlabSource {
     #[inline(always)]
     fn alloc(&self, gfp: bindings::gfp_t) -> *mut c_void {
-        // SAFETY: the cache and its counters are valid (type invariant).
+        // SAFETY: The cache and its counters are valid (type invariant).
         unsafe { raw::alloc(self.cache, &*self.stats, gfp, bindings::NUMA_NO_NODE) }
     }
 
     #[inline(always)]
     unsafe fn free(&self, obj: *mut c_void) {
-        // SAFETY: the cache and its counters are valid (type invariant), and `obj` is one of
+        // SAFETY: The cache and its counters are valid (type invariant), and `obj` is one of
         // its objects by the safety requirements.
         unsafe { raw::free(self.cache, &*self.stats, obj) };
     }
 
     #[cfg(rmp_registry)]
     fn element_size(&self) -> usize {
-        // SAFETY: the cache is valid (type invariant).
+        // SAFETY: The cache is valid (type invariant).
         unsafe { bindings::kmem_cache_size(self.cache) as usize }
     }
 }

@@ -38,7 +38,7 @@ pub struct BulkBox<'a, T, A: Accounting = Stats> {
     cache: &'a KmemCache<T, A>,
 }
 
-// SAFETY: a `BulkBox` owns its `T`s like a `KVec<T>` would.
+// SAFETY: A `BulkBox` owns its `T`s like a `KVec<T>` would.
 unsafe impl<T: Send, A: Accounting> Send for BulkBox<'_, T, A> {}
 // SAFETY: `&BulkBox` only gives `&T`.
 unsafe impl<T: Sync, A: Accounting> Sync for BulkBox<'_, T, A> {}
@@ -98,7 +98,7 @@ impl<'a, T, A: Accounting> BulkBox<'a, T, A> {
     /// # Ok::<(), Error>(())
     /// ```
     pub fn get(&self, i: usize) -> Option<&T> {
-        // SAFETY: by the type invariant each pointer is a valid `T` owned by `self`.
+        // SAFETY: By the type invariant each pointer is a valid `T` owned by `self`.
         self.ptrs.as_slice().get(i).map(|&p| unsafe { &*p })
     }
 
@@ -119,7 +119,7 @@ impl<'a, T, A: Accounting> BulkBox<'a, T, A> {
     /// # Ok::<(), Error>(())
     /// ```
     pub fn get_mut(&mut self, i: usize) -> Option<&mut T> {
-        // SAFETY: as in `get`; the pointers are distinct, so `&mut self` makes this unique.
+        // SAFETY: As in `get`; the pointers are distinct, so `&mut self` makes this unique.
         self.ptrs.as_slice().get(i).map(|&p| unsafe { &mut *p })
     }
 
@@ -137,7 +137,7 @@ impl<'a, T, A: Accounting> BulkBox<'a, T, A> {
     /// # Ok::<(), Error>(())
     /// ```
     pub fn iter(&self) -> impl Iterator<Item = &T> {
-        // SAFETY: as in `get`.
+        // SAFETY: As in `get`.
         self.ptrs.as_slice().iter().map(|&p| unsafe { &*p })
     }
 
@@ -156,7 +156,7 @@ impl<'a, T, A: Accounting> BulkBox<'a, T, A> {
     /// # Ok::<(), Error>(())
     /// ```
     pub fn iter_mut(&mut self) -> impl Iterator<Item = &mut T> {
-        // SAFETY: as in `get_mut`: distinct pointers, each visited once under `&mut self`.
+        // SAFETY: As in `get_mut`: distinct pointers, each visited once under `&mut self`.
         self.ptrs.as_slice().iter().map(|&p| unsafe { &mut *p })
     }
 }
@@ -165,11 +165,11 @@ impl<T, A: Accounting> Drop for BulkBox<'_, T, A> {
     #[inline]
     fn drop(&mut self) {
         for &p in self.ptrs.as_slice().iter() {
-            // SAFETY: by the type invariant `p` holds a `T`, dropped here once.
+            // SAFETY: By the type invariant `p` holds a `T`, dropped here once.
             unsafe { core::ptr::drop_in_place(p) };
         }
         if !self.ptrs.as_slice().is_empty() {
-            // SAFETY: every pointer came from `cache`, was dropped above and is not used again.
+            // SAFETY: Every pointer came from `cache`, was dropped above and is not used again.
             unsafe { self.cache.free_bulk_raw(self.ptrs.as_mut_slice()) };
         }
     }
@@ -228,7 +228,7 @@ impl<T> Ptrs<T> {
         match self {
             // INVARIANT: `nr <= INLINE`, as this array was made for `nr`, and they were written.
             Self::Inline { len, .. } => *len = nr,
-            // SAFETY: by the safety requirements, for the vector's own slots.
+            // SAFETY: By the safety requirements, for the vector's own slots.
             Self::Heap(v) => unsafe { compat::kvec_fill_empty(v, nr) },
         }
     }
@@ -237,7 +237,7 @@ impl<T> Ptrs<T> {
     #[inline]
     pub(super) fn as_slice(&self) -> &[*mut T] {
         match self {
-            // SAFETY: by the type invariant the first `len <= INLINE` elements are initialised.
+            // SAFETY: By the type invariant the first `len <= INLINE` elements are initialised.
             Self::Inline { len, ptrs } => unsafe {
                 core::slice::from_raw_parts(ptrs.as_ptr().cast(), *len)
             },
@@ -249,7 +249,7 @@ impl<T> Ptrs<T> {
     #[inline]
     pub(super) fn as_mut_slice(&mut self) -> &mut [*mut T] {
         match self {
-            // SAFETY: as in `as_slice`, and `&mut self` makes the access unique.
+            // SAFETY: As in `as_slice`, and `&mut self` makes the access unique.
             Self::Inline { len, ptrs } => unsafe {
                 core::slice::from_raw_parts_mut(ptrs.as_mut_ptr().cast(), *len)
             },

@@ -65,11 +65,11 @@ pub struct KmemCache<T, A: Accounting = Stats> {
     _p: PhantomData<fn(T) -> T>,
 }
 
-// SAFETY: the cache holds no `T` of its own: objects belong to their `CacheBox`es, which carry
+// SAFETY: The cache holds no `T` of its own: objects belong to their `CacheBox`es, which carry
 // `T`'s own `Send`/`Sync`. `kmem_cache_*` functions may be called from any thread, and dropping
 // the cache on another thread than the one that created it is fine.
 unsafe impl<T, A: Accounting> Send for KmemCache<T, A> {}
-// SAFETY: every `&self` method (allocating, reading counters) is safe to call from several
+// SAFETY: Every `&self` method (allocating, reading counters) is safe to call from several
 // threads at once: the slab allocator and the per-CPU counters synchronise themselves.
 unsafe impl<T, A: Accounting> Sync for KmemCache<T, A> {}
 
@@ -134,24 +134,25 @@ impl<T, A: Accounting> KmemCache<T, A> {
             registered: None,
             _p: PhantomData,
         };
-        // On an error `this` drops, which destroys the cache.
+        // Observation never fails the constructor: at worst the cache goes unshown.
         #[cfg(rmp_registry)]
-        let this = this.registered(flags)?;
+        let this = this.registered(flags);
         Ok(this)
     }
 
-    /// Shows the cache in debugfs, unless it has no counters or `flags` opts it out.
+    /// Shows the cache in debugfs, unless it has no counters or `flags` opts it out, or the
+    /// registry cannot take it.
     #[cfg(rmp_registry)]
-    fn registered(mut self, flags: CacheFlags) -> Result<Self> {
+    fn registered(mut self, flags: CacheFlags) -> Self {
         use super::registry::{CacheReport, Registered};
         use kernel::c_str;
         let Some(stats) = self.stats.as_stats() else {
-            return Ok(self);
+            return self;
         };
         if flags.contains(CacheFlags::NO_DEBUGFS) {
-            return Ok(self);
+            return self;
         }
-        // SAFETY: the cache and its boxed counters stay where they are until `drop`, which
+        // SAFETY: The cache and its boxed counters stay where they are until `drop`, which
         // removes the registration first.
         let report = unsafe {
             CacheReport::new(
@@ -161,8 +162,8 @@ impl<T, A: Accounting> KmemCache<T, A> {
                 core::mem::size_of::<T>(),
             )
         };
-        self.registered = Some(Registered::new(c_str!("cache"), self.name, report)?);
-        Ok(self)
+        self.registered = Registered::new(c_str!("cache"), self.name, report);
+        self
     }
 
     /// The cache's name.
@@ -241,7 +242,7 @@ impl<T, A: Accounting> KmemCache<T, A> {
         fill: impl FnOnce(NonNull<MaybeUninit<T>>),
     ) -> Result<NonNull<MaybeUninit<T>>, AllocError> {
         let (cache, stats) = self.as_raw();
-        // SAFETY: the cache is live and `stats` counts it, by the type invariant.
+        // SAFETY: The cache is live and `stats` counts it, by the type invariant.
         let obj = unsafe {
             raw::alloc_filled(
                 cache,
@@ -263,7 +264,7 @@ impl<T, A: Accounting> KmemCache<T, A> {
     #[inline(always)]
     pub(crate) unsafe fn free_uninit(&self, ptr: NonNull<T>) {
         let (cache, stats) = self.as_raw();
-        // SAFETY: by the type invariant the cache is live and `stats` counts it; by the safety
+        // SAFETY: By the type invariant the cache is live and `stats` counts it; by the safety
         // requirements `ptr` is an object of this cache that nobody uses any more.
         unsafe { raw::free(cache, stats, ptr.as_ptr().cast()) };
     }
@@ -477,7 +478,7 @@ impl<T, A: Accounting> KmemCache<T, A> {
         init: impl PinInit<T, E>,
         flags: Flags,
     ) -> Result<Pin<CacheBox<'_, T, A>>, Option<E>> {
-        // SAFETY: the box is pinned below before anything can reach its value.
+        // SAFETY: The box is pinned below before anything can reach its value.
         let b = unsafe { self.init_raw(init, flags) }?;
         // SAFETY: `CacheBox` never moves its object and frees it only after dropping it in place;
         // the object is reached through this `Pin` only.
@@ -513,7 +514,7 @@ impl<T, A: Accounting> KmemCache<T, A> {
         let mut ptrs = Ptrs::<T>::with_capacity(nr, flags & !__GFP_ZERO)?;
         if nr > 0 {
             let slots = ptrs.as_mut_ptr();
-            // SAFETY: the cache and counters are live by the type invariant; `slots` has room
+            // SAFETY: The cache and counters are live by the type invariant; `slots` has room
             // for `nr` pointers.
             let got = unsafe {
                 raw::alloc_bulk(
@@ -546,7 +547,7 @@ impl<T, A: Accounting> KmemCache<T, A> {
     ///
     /// Every element of `ptrs` came from this cache, holds nothing to drop and is not used again.
     pub(crate) unsafe fn free_bulk_raw(&self, ptrs: &mut [*mut T]) {
-        // SAFETY: by the type invariant and the safety requirements.
+        // SAFETY: By the type invariant and the safety requirements.
         unsafe {
             raw::free_bulk(
                 self.cache.as_ptr(),
@@ -588,7 +589,7 @@ impl<T, A: Accounting> Drop for KmemCache<T, A> {
         // SAFETY: `self` owns the counters and never touches them again (`stats` is
         // `ManuallyDrop`): they are given up here, to `raw::destroy`.
         let stats = KBox::into_raw(unsafe { ManuallyDrop::take(&mut self.stats) });
-        // SAFETY: no `CacheBox` borrows `self` any more. The cache is live and `stats` counts
+        // SAFETY: No `CacheBox` borrows `self` any more. The cache is live and `stats` counts
         // it (type invariant); `raw::destroy` destroys both, or leaks both if objects remain.
         unsafe { raw::destroy(self.cache.as_ptr(), stats, self.name) };
     }
@@ -630,7 +631,7 @@ pub struct CacheBox<'a, T, A: Accounting = Stats> {
     cache: &'a KmemCache<T, A>,
 }
 
-// SAFETY: a `CacheBox` owns its `T` like a `Box`: sending it sends the `T`. The cache reference
+// SAFETY: A `CacheBox` owns its `T` like a `Box`: sending it sends the `T`. The cache reference
 // it holds is `Send` because `KmemCache<T>` is `Sync`.
 unsafe impl<T: Send, A: Accounting> Send for CacheBox<'_, T, A> {}
 // SAFETY: `&CacheBox` only gives `&T`.
@@ -674,7 +675,7 @@ impl<'a, T, A: Accounting> CacheBox<'a, T, A> {
     /// ```
     pub fn into_inner(this: Self) -> T {
         let this = core::mem::ManuallyDrop::new(this);
-        // SAFETY: by the type invariant `ptr` holds an initialised `T`, read once here; the
+        // SAFETY: By the type invariant `ptr` holds an initialised `T`, read once here; the
         // box is not dropped, so the value is not dropped twice.
         let value = unsafe { this.ptr.as_ptr().read() };
         // SAFETY: `ptr` came from `cache`; its value was moved out and it is not used again.
@@ -686,14 +687,14 @@ impl<'a, T, A: Accounting> CacheBox<'a, T, A> {
 impl<T, A: Accounting> Deref for CacheBox<'_, T, A> {
     type Target = T;
     fn deref(&self) -> &T {
-        // SAFETY: by the type invariant `ptr` is valid and initialised for as long as `self`.
+        // SAFETY: By the type invariant `ptr` is valid and initialised for as long as `self`.
         unsafe { self.ptr.as_ref() }
     }
 }
 
 impl<T, A: Accounting> DerefMut for CacheBox<'_, T, A> {
     fn deref_mut(&mut self) -> &mut T {
-        // SAFETY: as for `deref`, and `&mut self` makes the access unique.
+        // SAFETY: As for `deref`, and `&mut self` makes the access unique.
         unsafe { self.ptr.as_mut() }
     }
 }
@@ -701,7 +702,7 @@ impl<T, A: Accounting> DerefMut for CacheBox<'_, T, A> {
 impl<T, A: Accounting> Drop for CacheBox<'_, T, A> {
     #[inline(always)]
     fn drop(&mut self) {
-        // SAFETY: by the type invariant `ptr` holds a `T`, dropped here once.
+        // SAFETY: By the type invariant `ptr` holds a `T`, dropped here once.
         unsafe { core::ptr::drop_in_place(self.ptr.as_ptr()) };
         // SAFETY: `ptr` came from `cache`, its value was dropped just now and it is not used
         // again.

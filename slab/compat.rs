@@ -41,7 +41,7 @@ pub(crate) use pin_init::Zeroable;
 #[cfg(not(rmp_pin_init_crate))]
 #[inline(always)]
 pub(crate) unsafe fn init_into<T, E>(slot: *mut T, init: impl PinInit<T, E>) -> Result<(), E> {
-    // SAFETY: the caller's guarantees are those of `PinInit::__pinned_init`.
+    // SAFETY: The caller's guarantees are those of `PinInit::__pinned_init`.
     unsafe { init.__pinned_init(slot) }
 }
 
@@ -55,7 +55,7 @@ pub(crate) unsafe fn init_into<T, E>(slot: *mut T, init: impl PinInit<T, E>) -> 
 #[cfg(rmp_pin_init_crate)]
 #[inline(always)]
 pub(crate) unsafe fn init_into<T, E>(slot: *mut T, init: impl PinInit<T, E>) -> Result<(), E> {
-    // SAFETY: the caller's guarantees are those of `pin_init::raw_try_init`.
+    // SAFETY: The caller's guarantees are those of `pin_init::raw_try_init`.
     unsafe { pin_init::raw_try_init(slot, init) }
 }
 
@@ -69,7 +69,7 @@ pub(crate) unsafe fn init_into<T, E>(slot: *mut T, init: impl PinInit<T, E>) -> 
 #[cfg(not(rmp_kvec_inc_len))]
 #[inline(always)]
 pub(crate) unsafe fn kvec_fill_empty<T>(v: &mut KVec<T>, n: usize) {
-    // SAFETY: by the caller's guarantees, the first `n` slots are initialised and in capacity.
+    // SAFETY: By the caller's guarantees, the first `n` slots are initialised and in capacity.
     unsafe { v.set_len(n) };
 }
 
@@ -107,7 +107,7 @@ pub(crate) fn kvec_truncate<T>(v: &mut KVec<T>, len: usize) {
         // and the length is set to `last` before anything can observe it again, so it is
         // never dropped twice.
         let item = unsafe { core::ptr::read(v.as_ptr().add(last)) };
-        // SAFETY: element `last` was moved out above; `last < v.capacity()`.
+        // SAFETY: Element `last` was moved out above; `last < v.capacity()`.
         unsafe { v.set_len(last) };
         drop(item);
     }
@@ -281,21 +281,21 @@ pub(crate) fn smp_wmb() {
 /// A full memory barrier between CPUs, `smp_mb()`, where the kernel crate has none.
 #[cfg(not(rmp_kernel_barrier))]
 pub(crate) fn smp_mb() {
-    // SAFETY: no preconditions.
+    // SAFETY: No preconditions.
     unsafe { crate::bindings::smp_mb() }
 }
 
 /// A write memory barrier between CPUs, `smp_wmb()`, where the kernel crate has none.
 #[cfg(not(rmp_kernel_barrier))]
 pub(crate) fn smp_wmb() {
-    // SAFETY: no preconditions.
+    // SAFETY: No preconditions.
     unsafe { crate::bindings::smp_wmb() }
 }
 
 /// A read memory barrier between CPUs, `smp_rmb()`, where the kernel crate has none.
 #[cfg(not(rmp_kernel_barrier))]
 pub(crate) fn smp_rmb() {
-    // SAFETY: no preconditions.
+    // SAFETY: No preconditions.
     unsafe { crate::bindings::smp_rmb() }
 }
 
@@ -310,7 +310,7 @@ pub(crate) struct RcuGuard(core::marker::PhantomData<*mut ()>);
 /// Enters an RCU read-side critical section, left when the guard drops.
 #[cfg(not(rmp_kernel_rcu))]
 pub(crate) fn rcu_read_lock() -> RcuGuard {
-    // SAFETY: no preconditions; the guard, which cannot leave this thread, unlocks it.
+    // SAFETY: No preconditions; the guard, which cannot leave this thread, unlocks it.
     unsafe { crate::bindings::rcu_read_lock() };
     RcuGuard(core::marker::PhantomData)
 }
@@ -326,7 +326,7 @@ impl Drop for RcuGuard {
 /// Waits for every RCU read-side critical section in progress to end. May sleep.
 #[cfg(not(rmp_kernel_rcu))]
 pub(crate) fn synchronize_rcu() {
-    // SAFETY: no preconditions; callers may sleep.
+    // SAFETY: No preconditions; callers may sleep.
     unsafe { crate::bindings::synchronize_rcu() }
 }
 
@@ -343,7 +343,7 @@ pub(crate) fn synchronize_rcu() {
 #[cfg(rmp_this_cpu_asm)]
 #[inline(always)]
 pub(crate) unsafe fn this_cpu_add_u64(p: *mut u64, v: u64) {
-    // SAFETY: by the safety requirements `%gs:p` is this CPU's copy of a live `u64`.
+    // SAFETY: By the safety requirements `%gs:p` is this CPU's copy of a live `u64`.
     unsafe {
         core::arch::asm!("add qword ptr gs:[{p}], {v}", p = in(reg) p, v = in(reg) v,
             options(nostack))
@@ -358,7 +358,7 @@ pub(crate) unsafe fn this_cpu_add_u64(p: *mut u64, v: u64) {
 #[cfg(rmp_this_cpu_asm)]
 #[inline(always)]
 pub(crate) unsafe fn this_cpu_add_long(p: *mut kernel::ffi::c_long, v: kernel::ffi::c_long) {
-    // SAFETY: by the safety requirements `%gs:p` is this CPU's copy of a live `c_long`.
+    // SAFETY: By the safety requirements `%gs:p` is this CPU's copy of a live `c_long`.
     unsafe {
         core::arch::asm!("add qword ptr gs:[{p}], {v}", p = in(reg) p, v = in(reg) v,
             options(nostack))
@@ -377,7 +377,7 @@ pub(crate) unsafe fn this_cpu_add_return_long(
     v: kernel::ffi::c_long,
 ) -> kernel::ffi::c_long {
     let mut old = v;
-    // SAFETY: as for `this_cpu_add_long`; `xadd` leaves the old value in `old`.
+    // SAFETY: As for `this_cpu_add_long`; `xadd` leaves the old value in `old`.
     unsafe {
         core::arch::asm!("xadd qword ptr gs:[{p}], {v}", p = in(reg) p, v = inout(reg) old,
             options(nostack))
@@ -395,7 +395,7 @@ pub(crate) unsafe fn this_cpu_add_return_long(
 #[inline(always)]
 pub(crate) unsafe fn this_cpu_read_long(p: *mut kernel::ffi::c_long) -> kernel::ffi::c_long {
     let v;
-    // SAFETY: as for `this_cpu_add_long`.
+    // SAFETY: As for `this_cpu_add_long`.
     unsafe {
         core::arch::asm!("mov {v}, qword ptr gs:[{p}]", p = in(reg) p, v = out(reg) v,
             options(nostack, readonly))
@@ -417,7 +417,7 @@ pub(crate) unsafe fn this_cpu_cmpxchg_long(
     new: kernel::ffi::c_long,
 ) -> kernel::ffi::c_long {
     let mut prev = old;
-    // SAFETY: as for `this_cpu_add_long`; `cmpxchg` compares with and returns in `rax`.
+    // SAFETY: As for `this_cpu_add_long`; `cmpxchg` compares with and returns in `rax`.
     unsafe {
         core::arch::asm!("cmpxchg qword ptr gs:[{p}], {new}", p = in(reg) p, new = in(reg) new,
             inout("rax") prev, options(nostack))
@@ -484,7 +484,7 @@ macro_rules! __rmp_static_allocator {
                 ::core::ptr::NonNull<[u8]>,
                 $crate::slab::macro_deps::AllocError,
             > {
-                // SAFETY: the caller upholds `realloc`'s requirements, which are
+                // SAFETY: The caller upholds `realloc`'s requirements, which are
                 // `static_realloc`'s.
                 unsafe {
                     $crate::slab::static_realloc::<Self>(
@@ -517,7 +517,7 @@ macro_rules! __rmp_static_allocator {
 
             #[inline(always)]
             unsafe fn free(ptr: ::core::ptr::NonNull<u8>, layout: ::core::alloc::Layout) {
-                // SAFETY: the caller upholds `free`'s requirements, which are `static_free`'s.
+                // SAFETY: The caller upholds `free`'s requirements, which are `static_free`'s.
                 unsafe { $crate::slab::static_free::<Self>(ptr, layout) }
             }
         }
@@ -547,7 +547,7 @@ macro_rules! __rmp_static_allocator {
                 ::core::ptr::NonNull<[u8]>,
                 $crate::slab::macro_deps::AllocError,
             > {
-                // SAFETY: the caller upholds `realloc`'s requirements, which are
+                // SAFETY: The caller upholds `realloc`'s requirements, which are
                 // `static_realloc`'s.
                 unsafe {
                     $crate::slab::static_realloc::<Self>(
@@ -579,7 +579,7 @@ macro_rules! __rmp_static_allocator {
 
             #[inline(always)]
             unsafe fn free(ptr: ::core::ptr::NonNull<u8>, layout: ::core::alloc::Layout) {
-                // SAFETY: the caller upholds `free`'s requirements, which are `static_free`'s.
+                // SAFETY: The caller upholds `free`'s requirements, which are `static_free`'s.
                 unsafe { $crate::slab::static_free::<Self>(ptr, layout) }
             }
         }

@@ -82,7 +82,7 @@ impl CacheSlot {
         let stats = if cache.is_null() {
             None
         } else {
-            // SAFETY: a published cache has live counters, which the registration's drop frees
+            // SAFETY: A published cache has live counters, which the registration's drop frees
             // only after the grace period that follows unpublishing the cache.
             let stats = unsafe { &*self.stats.load_relaxed() };
             stats.reserve(1);
@@ -92,7 +92,7 @@ impl CacheSlot {
         let Some(stats) = stats else {
             return core::ptr::null_mut();
         };
-        // SAFETY: the object reserved above keeps the registration's drop from destroying the
+        // SAFETY: The object reserved above keeps the registration's drop from destroying the
         // cache and its counters until it is resolved below.
         let obj = unsafe { raw::alloc(cache, stats, gfp, node) };
         // Resolved: counted in live (or failed), and counted there before it stops being
@@ -110,7 +110,7 @@ impl CacheSlot {
     /// `obj` is a live object allocated through `self`, not used again.
     #[inline(always)]
     unsafe fn free(&self, obj: *mut c_void) {
-        // SAFETY: a live object keeps the cache and its counters from being destroyed (they are
+        // SAFETY: A live object keeps the cache and its counters from being destroyed (they are
         // leaked instead), so both pointers are set and valid.
         unsafe { raw::free(self.cache.load_relaxed(), &*self.stats.load_relaxed(), obj) };
     }
@@ -121,7 +121,7 @@ impl CacheSlot {
     ///
     /// The slot is registered.
     unsafe fn stats(&self) -> &Stats {
-        // SAFETY: a registered slot has live counters.
+        // SAFETY: A registered slot has live counters.
         unsafe { &*self.stats.load_relaxed() }
     }
 
@@ -140,7 +140,7 @@ impl CacheSlot {
         // It may sleep, as a registration's drop may. Afterwards every allocation that saw the
         // cache has reserved its object.
         compat::synchronize_rcu();
-        // SAFETY: nobody allocates from the cache any more; the counters came from
+        // SAFETY: Nobody allocates from the cache any more; the counters came from
         // `KBox::into_raw` and are given up here, together with the cache.
         if unsafe { raw::destroy(cache, self.stats.load_relaxed(), name) } {
             self.cache.store_relaxed(core::ptr::null_mut());
@@ -212,9 +212,9 @@ pub unsafe trait StaticCache: Sized + 'static {
             #[cfg(rmp_registry)]
             registered: None,
         };
-        // On an error `registration` drops, which unregisters the slot.
+        // Observation never fails the registration: at worst the cache goes unshown.
         #[cfg(rmp_registry)]
-        let registration = registration.shown(flags)?;
+        let registration = registration.shown(flags);
         Ok(registration)
     }
 }
@@ -266,16 +266,16 @@ pub struct Registration<C: StaticCache> {
 }
 
 impl<C: StaticCache> Registration<C> {
-    /// Shows the cache in debugfs, unless `flags` opts it out.
+    /// Shows the cache in debugfs, unless `flags` opts it out or the registry cannot take it.
     #[cfg(rmp_registry)]
-    fn shown(mut self, flags: CacheFlags) -> Result<Self> {
+    fn shown(mut self, flags: CacheFlags) -> Self {
         use super::registry::{CacheReport, Registered};
         use kernel::c_str;
         if flags.contains(CacheFlags::NO_DEBUGFS) {
-            return Ok(self);
+            return self;
         }
         let slot = C::slot();
-        // SAFETY: the slot is registered (type invariant), so its cache and counters are live;
+        // SAFETY: The slot is registered (type invariant), so its cache and counters are live;
         // they stay so until `drop`, which removes the registration first.
         let report = unsafe {
             CacheReport::new(
@@ -285,8 +285,8 @@ impl<C: StaticCache> Registration<C> {
                 core::mem::size_of::<C::Object>(),
             )
         };
-        self.registered = Some(Registered::new(c_str!("cache"), C::NAME, report)?);
-        Ok(self)
+        self.registered = Registered::new(c_str!("cache"), C::NAME, report);
+        self
     }
 
     /// The size slab gives each object, after alignment and its own metadata.
@@ -305,7 +305,7 @@ impl<C: StaticCache> Registration<C> {
     /// ```
     pub fn aligned_size(&self) -> usize {
         let cache = C::slot().cache.load_relaxed();
-        // SAFETY: by the type invariant the slot is registered, so `cache` is a live cache.
+        // SAFETY: By the type invariant the slot is registered, so `cache` is a live cache.
         unsafe { bindings::kmem_cache_size(cache) as usize }
     }
 
@@ -327,7 +327,7 @@ impl<C: StaticCache> Registration<C> {
     /// # Ok::<(), Error>(())
     /// ```
     pub fn stats(&self) -> CacheStats {
-        // SAFETY: by the type invariant the slot is registered.
+        // SAFETY: By the type invariant the slot is registered.
         unsafe { C::slot().stats() }.read()
     }
 }
@@ -337,7 +337,7 @@ impl<C: StaticCache> Drop for Registration<C> {
         // Out of debugfs first: readers may still read what `exit` destroys.
         #[cfg(rmp_registry)]
         drop(self.registered.take());
-        // SAFETY: by the type invariant this is the registration's one drop.
+        // SAFETY: By the type invariant this is the registration's one drop.
         unsafe { C::slot().exit(C::NAME) };
     }
 }
@@ -371,7 +371,7 @@ pub unsafe fn static_realloc<C: StaticCache>(
         return static_alloc::<C>(layout, flags, node);
     };
     if layout.size() == 0 {
-        // SAFETY: by the safety requirements `p` is an allocation of `C` made with
+        // SAFETY: By the safety requirements `p` is an allocation of `C` made with
         // `old_layout`, which the caller gives back here and does not use again.
         unsafe { static_free::<C>(p, old_layout) };
         return Ok(NonNull::slice_from_raw_parts(dangling(layout)?, 0));
@@ -427,7 +427,7 @@ pub fn static_alloc<C: StaticCache>(
 pub unsafe fn static_free<C: StaticCache>(ptr: NonNull<u8>, layout: Layout) {
     // A zero-sized allocation is a dangling pointer, not an object.
     if layout.size() != 0 {
-        // SAFETY: by the safety requirements `ptr` is a live object of `C`, which the caller
+        // SAFETY: By the safety requirements `ptr` is a live object of `C`, which the caller
         // gives back here and does not use again.
         unsafe { C::slot().free(ptr.as_ptr().cast()) };
     }

@@ -26,16 +26,16 @@ pub(crate) struct PerCpu<T> {
     _p: PhantomData<T>,
 }
 
-// SAFETY: the memory is reached only through `this_cpu` operations, which are safe on any CPU,
+// SAFETY: The memory is reached only through `this_cpu` operations, which are safe on any CPU,
 // and volatile reads of each CPU's copy; `T` is plain counters.
 unsafe impl<T> Send for PerCpu<T> {}
-// SAFETY: as for `Send`: every access through `&self` is a `this_cpu` operation or a read.
+// SAFETY: As for `Send`: every access through `&self` is a `this_cpu` operation or a read.
 unsafe impl<T> Sync for PerCpu<T> {}
 
 impl<T> PerCpu<T> {
     /// Allocates a zeroed `T` for each possible CPU.
     pub(crate) fn new() -> Result<Self> {
-        // SAFETY: no preconditions; the memory is zeroed.
+        // SAFETY: No preconditions; the memory is zeroed.
         let raw = unsafe {
             bindings::alloc_percpu(core::mem::size_of::<T>(), core::mem::align_of::<T>())
         };
@@ -62,7 +62,7 @@ impl<T> PerCpu<T> {
         // SAFETY: `nr_cpu_ids` is set at boot and only read afterwards.
         let nr = unsafe { bindings::nr_cpu_ids };
         for cpu in 0..nr {
-            // SAFETY: no preconditions.
+            // SAFETY: No preconditions.
             if !unsafe { bindings::cpu_possible(cpu) } {
                 continue;
             }
@@ -105,35 +105,35 @@ impl<T> ThisCpu<'_, T> {
     /// Adds `val` to this CPU's `u64` at `offset`.
     #[inline(always)]
     pub(crate) fn add_u64(self, offset: usize, val: u64) {
-        // SAFETY: the field is a `u64` of per-CPU memory that outlives `self` (type invariant).
+        // SAFETY: The field is a `u64` of per-CPU memory that outlives `self` (type invariant).
         unsafe { compat::this_cpu_add_u64(self.field(offset), val) }
     }
 
     /// Adds `val` to this CPU's `c_long` at `offset`.
     #[inline(always)]
     pub(crate) fn add_long(self, offset: usize, val: c_long) {
-        // SAFETY: as for `add_u64`, for a `c_long` field.
+        // SAFETY: As for `add_u64`, for a `c_long` field.
         unsafe { compat::this_cpu_add_long(self.field(offset), val) }
     }
 
     /// Adds `val` to this CPU's `c_long` at `offset` and returns the sum.
     #[inline(always)]
     pub(crate) fn add_return_long(self, offset: usize, val: c_long) -> c_long {
-        // SAFETY: as for `add_long`.
+        // SAFETY: As for `add_long`.
         unsafe { compat::this_cpu_add_return_long(self.field(offset), val) }
     }
 
     /// This CPU's `c_long` at `offset`.
     #[inline(always)]
     pub(crate) fn read_long(self, offset: usize) -> c_long {
-        // SAFETY: as for `add_long`.
+        // SAFETY: As for `add_long`.
         unsafe { compat::this_cpu_read_long(self.field(offset)) }
     }
 
     /// Sets this CPU's `c_long` at `offset` to `new` if it is `old`; returns what it was.
     #[inline(always)]
     pub(crate) fn cmpxchg_long(self, offset: usize, old: c_long, new: c_long) -> c_long {
-        // SAFETY: as for `add_long`.
+        // SAFETY: As for `add_long`.
         unsafe { compat::this_cpu_cmpxchg_long(self.field(offset), old, new) }
     }
 }
@@ -144,13 +144,13 @@ impl<T> ThisCpu<'_, T> {
 ///
 /// `p` is valid for reads and aligned.
 pub(crate) unsafe fn read_once<F: Copy>(p: *const F) -> F {
-    // SAFETY: by the safety requirements.
+    // SAFETY: By the safety requirements.
     unsafe { core::ptr::read_volatile(p) }
 }
 
 impl<T> Drop for PerCpu<T> {
     fn drop(&mut self) {
-        // SAFETY: by the type invariant this object owns the memory, and frees it once.
+        // SAFETY: By the type invariant this object owns the memory, and frees it once.
         unsafe { bindings::free_percpu(self.ptr.as_ptr().cast()) };
     }
 }

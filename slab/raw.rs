@@ -43,7 +43,7 @@ pub(crate) unsafe fn alloc<A: Accounting>(
     gfp: bindings::gfp_t,
     node: c_int,
 ) -> *mut c_void {
-    // SAFETY: by the safety requirements.
+    // SAFETY: By the safety requirements.
     unsafe { alloc_filled(cache, stats, gfp, node, |_| {}) }
 }
 
@@ -85,7 +85,7 @@ pub(crate) unsafe fn free<A: Accounting>(
     stats: &A,
     obj: *mut c_void,
 ) {
-    // SAFETY: by the safety requirements.
+    // SAFETY: By the safety requirements.
     unsafe { bindings::kmem_cache_free(cache, obj) };
     stats.freed(1);
 }
@@ -104,7 +104,7 @@ pub(crate) unsafe fn alloc_bulk<A: Accounting>(
     nr: usize,
     objs: *mut *mut c_void,
 ) -> bool {
-    // SAFETY: by the safety requirements. The helper returns the number allocated (`nr` or
+    // SAFETY: By the safety requirements. The helper returns the number allocated (`nr` or
     // 0) on kernels whose `kmem_cache_alloc_bulk()` returns a count, or whether it allocated
     // them where it returns a `bool`: with `nr > 0`, zero means none on both.
     if unsafe { bindings::kmem_cache_alloc_bulk(cache, gfp, nr, objs) } == 0 {
@@ -127,7 +127,7 @@ pub(crate) unsafe fn free_bulk<A: Accounting>(
     nr: usize,
     objs: *mut *mut c_void,
 ) {
-    // SAFETY: by the safety requirements.
+    // SAFETY: By the safety requirements.
     unsafe { bindings::kmem_cache_free_bulk(cache, nr, objs) };
     stats.freed(nr);
 }
@@ -158,7 +158,7 @@ pub(crate) unsafe fn destroy<A: Accounting>(
         );
         return false;
     }
-    // SAFETY: no object of `cache` is counted live or on its way, and nobody allocates from it
+    // SAFETY: No object of `cache` is counted live or on its way, and nobody allocates from it
     // again.
     unsafe { bindings::kmem_cache_destroy(cache) };
     // SAFETY: `stats` came from `KBox::into_raw` and is given up by the caller.
@@ -182,13 +182,13 @@ unsafe fn kmem_cache_alloc_node(
 ) -> *mut c_void {
     #[cfg(not(CONFIG_MEM_ALLOC_PROFILING))]
     if node == bindings::NUMA_NO_NODE {
-        // SAFETY: by the safety requirements.
+        // SAFETY: By the safety requirements.
         return unsafe { bindings::kmem_cache_alloc_noprof(cache, gfp) };
     }
     #[cfg(not(CONFIG_MEM_ALLOC_PROFILING))]
-    // SAFETY: by the safety requirements.
+    // SAFETY: By the safety requirements.
     return unsafe { bindings::kmem_cache_alloc_node_noprof(cache, gfp, node) };
     #[cfg(CONFIG_MEM_ALLOC_PROFILING)]
-    // SAFETY: by the safety requirements.
+    // SAFETY: By the safety requirements.
     return unsafe { bindings::kmem_cache_alloc_node(cache, gfp, node) };
 }

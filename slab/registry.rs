@@ -48,17 +48,18 @@ pub(crate) struct Registered<R: Report> {
     _report: KBox<R>,
 }
 
-// SAFETY: the registry may be called from any thread; `R` is `Send + Sync`.
+// SAFETY: The registry may be called from any thread; `R` is `Send + Sync`.
 unsafe impl<R: Report> Send for Registered<R> {}
 // SAFETY: `&Registered` gives access to nothing.
 unsafe impl<R: Report> Sync for Registered<R> {}
 
 impl<R: Report> Registered<R> {
-    /// Shows `report` as the `kind` ("cache" or "pool") named `name` of this module. `ENOMEM`
-    /// if the registry cannot take it. The name is copied: sanitised to `[A-Za-z0-9_.-]` and
-    /// made unique among the module's (see `debugfs/registry.h`).
-    pub(crate) fn new(kind: &CStr, name: &CStr, report: R) -> Result<Self> {
-        let report = KBox::new(report, GFP_KERNEL)?;
+    /// Shows `report` as the `kind` ("cache" or "pool") named `name` of this module, or
+    /// nothing (`None`) if memory for the entry cannot be had: observation never fails its
+    /// caller, which goes on unshown. The name is copied: sanitised to `[A-Za-z0-9_.-]` and
+    /// made unique among the module's, at any count (see `debugfs/registry.h`).
+    pub(crate) fn new(kind: &CStr, name: &CStr, report: R) -> Option<Self> {
+        let report = KBox::new(report, GFP_KERNEL).ok()?;
         let data = core::ptr::from_ref::<R>(&report).cast::<c_void>();
         // SAFETY: `__this_module` is this module's `struct module`, which outlives its code;
         // `kind` and `name` are NUL-terminated and copied by the call; the callbacks of
@@ -73,9 +74,9 @@ impl<R: Report> Registered<R> {
                 data,
             )
         };
-        // INVARIANT: `entry` is a new entry that reads `*report`.
-        Ok(Self {
-            entry: NonNull::new(entry).ok_or(ENOMEM)?,
+        // INVARIANT: `entry`, checked for NULL, is a new entry that reads `*report`.
+        Some(Self {
+            entry: NonNull::new(entry)?,
             _report: report,
         })
     }
@@ -103,7 +104,7 @@ impl<R: Report> Ops<R> {
 ///
 /// `m` is the `seq_file` of a read in progress and `data` the `R` of a live entry.
 unsafe extern "C" fn show<R: Report>(m: *mut bindings::seq_file, data: *const c_void) -> c_int {
-    // SAFETY: by the safety requirements.
+    // SAFETY: By the safety requirements.
     let report = unsafe { &*data.cast::<R>() };
     let mut out = Out { m, _p: PhantomData };
     match report.show(&mut out) {
@@ -116,7 +117,7 @@ unsafe extern "C" fn show<R: Report>(m: *mut bindings::seq_file, data: *const c_
 ///
 /// `data` is the `R` of a live entry and `t` valid for a write.
 unsafe extern "C" fn totals<R: Report>(data: *const c_void, t: *mut bindings::rmp_totals) {
-    // SAFETY: by the safety requirements.
+    // SAFETY: By the safety requirements.
     unsafe { t.write((*data.cast::<R>()).totals()) };
 }
 
@@ -166,10 +167,10 @@ impl CacheReport {
     }
 }
 
-// SAFETY: the report only reads the cache's size and its per-CPU counters, which any thread
+// SAFETY: The report only reads the cache's size and its per-CPU counters, which any thread
 // may do.
 unsafe impl Send for CacheReport {}
-// SAFETY: as above.
+// SAFETY: As above.
 unsafe impl Sync for CacheReport {}
 
 impl Report for CacheReport {

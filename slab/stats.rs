@@ -319,7 +319,7 @@ impl Stats {
         compat::smp_mb();
         let (mut allocs, mut failures, mut live, mut peak) = (0u64, 0u64, 0 as c_long, 0);
         self.cpu.for_each_cpu(|c| {
-            // SAFETY: as above, for each field.
+            // SAFETY: As above, for each field.
             unsafe {
                 allocs += read_once(&raw const (*c).allocs);
                 failures += read_once(&raw const (*c).failures);

@@ -179,7 +179,7 @@ struct Rng(u64);
 
 impl Rng {
     fn new() -> Self {
-        // SAFETY: no preconditions.
+        // SAFETY: No preconditions.
         let seed = unsafe { bindings::rmp_stress_random() };
         Self(u64::from(seed) | 1)
     }
@@ -331,7 +331,7 @@ fn work(s: &Shared, idx: u32) -> Result {
     let mut held = slots(MAX_HELD).ok_or(ENOMEM)?;
     let mut tag = u64::from(idx) << 40;
     let mut ops = 0u64;
-    // SAFETY: no preconditions.
+    // SAFETY: No preconditions.
     while !unsafe { bindings::rmp_stress_expired(s.deadline) } {
         ops += 1;
         match rng.below(10) {
@@ -393,7 +393,7 @@ fn work(s: &Shared, idx: u32) -> Result {
             Counts::add(&s.counts.resizes, 1);
         }
         if ops % 64 == 0 {
-            // SAFETY: no preconditions; a kthread may sleep.
+            // SAFETY: No preconditions; a kthread may sleep.
             unsafe { bindings::rmp_cond_resched() };
         }
     }
@@ -470,7 +470,7 @@ impl Marked {
 impl Drop for Marked {
     fn drop(&mut self) {
         for name in self.0 {
-            // SAFETY: as in `new`.
+            // SAFETY: As in `new`.
             let _ = unsafe { bindings::rmp_test_failslab(name.as_char_ptr(), false) };
         }
     }
@@ -478,7 +478,7 @@ impl Drop for Marked {
 
 impl kernel::Module for Stress {
     fn init(_module: &'static ThisModule) -> Result<Self> {
-        // SAFETY: no preconditions.
+        // SAFETY: No preconditions.
         let seconds = unsafe { bindings::rmp_stress_seconds() };
         let statics = StaticObj::register(CacheFlags::NONE)?;
         let cache = KmemCache::<Obj>::new(c_str!("rmp_stress_cache"), CacheFlags::NONE)?;
@@ -493,9 +493,9 @@ impl kernel::Module for Stress {
             c_str!("rmp_stress_pool"),
             c_str!("rmp_stress_static"),
         ]);
-        // SAFETY: no preconditions.
+        // SAFETY: No preconditions.
         let deadline = unsafe { bindings::rmp_stress_deadline(seconds) };
-        // SAFETY: no preconditions.
+        // SAFETY: No preconditions.
         let sleep = if unsafe { bindings::rmp_stress_noio() } {
             SleepFlags::NOIO
         } else {
@@ -528,7 +528,7 @@ impl kernel::Module for Stress {
         // SAFETY: `tick` takes `data`, a `Shared` that lives until after the timer stops.
         unsafe { bindings::rmp_stress_timer_start(Some(tick), data) };
         let threads = run_threads(&s);
-        // SAFETY: started above.
+        // SAFETY: Started above.
         unsafe { bindings::rmp_stress_timer_stop() };
         for item in s.exchange.lock().iter_mut().filter_map(Option::take) {
             s.free(item);
@@ -544,7 +544,7 @@ impl kernel::Module for Stress {
 
 /// Runs a worker per thread, two per online CPU; the number of threads, or why not.
 fn run_threads(s: &Shared) -> Result<u32> {
-    // SAFETY: no preconditions.
+    // SAFETY: No preconditions.
     let nr = 2 * unsafe { bindings::rmp_num_online_cpus() };
     // SAFETY: `s` outlives the call, which waits for every thread; `Shared` is `Sync`.
     let ret = unsafe {

@@ -27,7 +27,7 @@ impl Drop for Marked {
 /// from the module's init and each thread's start on, as test_kernel.sh arms fault injection
 /// for them alone.
 pub(crate) fn this_task_under_test() {
-    // SAFETY: sets a field of the current task only.
+    // SAFETY: Sets a field of the current task only.
     unsafe { bindings::rmp_test_fail_this_task(true) };
 }
 
@@ -37,7 +37,7 @@ pub(crate) struct Spared(());
 
 /// Spares this task from fault injection until the result is dropped.
 pub(crate) fn spare_this_task() -> Spared {
-    // SAFETY: sets a field of the current task only.
+    // SAFETY: Sets a field of the current task only.
     unsafe { bindings::rmp_test_fail_this_task(false) };
     Spared(())
 }

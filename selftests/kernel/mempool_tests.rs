@@ -153,7 +153,7 @@ extern "C" fn handoff(data: *mut kernel::ffi::c_void, idx: u32) -> kernel::ffi::
             h.got.store(*b, Ordering::Relaxed);
         }
         1 => {
-            // SAFETY: no preconditions; sleeping is allowed in a kthread.
+            // SAFETY: No preconditions; sleeping is allowed in a kthread.
             unsafe { crate::bindings::msleep(200) };
             drop(h.held.lock().take());
         }
@@ -408,7 +408,7 @@ fn wait_until(seen: impl Fn() -> bool) -> Result {
         if seen() {
             return Ok(());
         }
-        // SAFETY: no preconditions; sleeping is allowed in a kthread.
+        // SAFETY: No preconditions; sleeping is allowed in a kthread.
         unsafe { crate::bindings::msleep(1) };
     }
     Err(EBUSY)
@@ -444,7 +444,7 @@ fn inject_faults(s: &Stress<'_>) -> kernel::ffi::c_int {
                 Err(e) => return e.to_errno(),
             },
         };
-        // SAFETY: no preconditions; sleeping is allowed in a kthread.
+        // SAFETY: No preconditions; sleeping is allowed in a kthread.
         unsafe { crate::bindings::msleep(1) };
     }
     0

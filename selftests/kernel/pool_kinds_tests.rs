@@ -138,7 +138,7 @@ extern "C" fn handoff<K: Kind>(data: *mut kernel::ffi::c_void, idx: u32) -> kern
                 if h.pool.stats().waits >= 1 {
                     break;
                 }
-                // SAFETY: no preconditions; sleeping is allowed in a kthread.
+                // SAFETY: No preconditions; sleeping is allowed in a kthread.
                 unsafe { crate::bindings::msleep(1) };
             }
             drop(h.held.lock().take());

@@ -296,7 +296,7 @@ fn static_cache_node() -> TestResult {
     use kernel::alloc::{Allocator, NumaNode};
 
     check_eq!(<NodeCache as Allocator>::MIN_ALIGN, 8);
-    // SAFETY: no preconditions.
+    // SAFETY: No preconditions.
     check_eq!(unsafe { crate::bindings::rmp_test_online_nodes() }, 2);
     let reg = NodeCache::register(CacheFlags::NONE)?;
     let layout = Layout::new::<[u64; 4]>();
@@ -381,13 +381,13 @@ extern "C" fn stress(data: *mut kernel::ffi::c_void, idx: u32) -> kernel::ffi::c
 /// Lets other threads run: the test kernel has no preemption, and busy test threads would
 /// otherwise starve the others on the same CPU.
 pub(crate) fn cond_resched() {
-    // SAFETY: no preconditions; called from kthreads, which may sleep.
+    // SAFETY: No preconditions; called from kthreads, which may sleep.
     unsafe { crate::bindings::rmp_cond_resched() }
 }
 
 /// The number of online CPUs.
 pub(crate) fn num_online_cpus() -> u32 {
-    // SAFETY: no preconditions.
+    // SAFETY: No preconditions.
     unsafe { crate::bindings::rmp_num_online_cpus() }
 }
 
