@@ -21,8 +21,9 @@ impl Registry {
     /// Shows the registry under `tree`'s root until the result drops, which must be before
     /// `tree` drops.
     pub(crate) fn open(tree: &Tree) -> Self {
-        // SAFETY: The root is a live directory, and stays so until the registry is closed: the
-        // caller drops the result before the tree.
+        // SAFETY: The root is a live directory, or null for an empty tree (no entry then gets
+        // a directory), and stays so until the registry is closed: the caller drops the result
+        // before the tree.
         unsafe { bindings::rmp_registry_open(tree.root()) };
         // INVARIANT: opened under the tree's root just now.
         Self(())

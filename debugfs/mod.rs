@@ -80,14 +80,19 @@ struct FileSlot {
 
 /// A debugfs directory tree owned by Rust: `/sys/kernel/debug/NAME/...`.
 ///
+/// Where debugfs is off (`debugfs=off`, or not built) the tree is empty: it makes no
+/// directory or file, and every call on it succeeds, so observation never stops a module from
+/// loading or working.
+///
 /// # Invariants
 ///
-/// - `root` and every entry of `dirs` are live debugfs directories under `root`.
+/// - `root`, if any, and every `Some` entry of `dirs` are live debugfs directories under
+///   `root`; `dirs` holds `None` only for a directory made without a root.
 /// - Each `files` entry is the `i_private` of one file under `root`, with `data` from
 ///   `Arc::into_raw` of the type `release` takes back.
 pub struct Tree {
-    root: NonNull<bindings::dentry>,
-    dirs: KVec<NonNull<bindings::dentry>>,
+    root: Option<NonNull<bindings::dentry>>,
+    dirs: KVec<Option<NonNull<bindings::dentry>>>,
     files: KVec<KBox<FileSlot>>,
 }
 
@@ -97,27 +102,30 @@ unsafe impl Send for Tree {}
 unsafe impl Sync for Tree {}
 
 impl Tree {
-    /// Creates `/sys/kernel/debug/NAME`. `ENOENT` if debugfs is not available.
+    /// Creates `/sys/kernel/debug/NAME`, or an empty tree if debugfs refuses it (debugfs is
+    /// off): never an error for that.
     pub fn new(name: &CStr) -> Result<Self> {
         // SAFETY: `name` is NUL-terminated; a null parent means the debugfs root.
         let root = unsafe { bindings::rmp_debugfs_dir(name.as_char_ptr(), core::ptr::null_mut()) };
+        // INVARIANT: `root` is checked: a live directory, or none.
         Ok(Self {
-            root: NonNull::new(root).ok_or(ENOENT)?,
+            root: NonNull::new(root),
             dirs: KVec::new(),
             files: KVec::new(),
         })
     }
 
-    /// The tree's root directory, for C that adds entries of its own under it and removes
-    /// them before the tree drops (`debugfs/registry.c`).
+    /// The tree's root directory (null for an empty tree), for C that adds entries of its own
+    /// under it and removes them before the tree drops (`debugfs/registry.c`).
     pub fn root(&self) -> *mut bindings::dentry {
-        self.root.as_ptr()
+        self.root.map_or(core::ptr::null_mut(), NonNull::as_ptr)
     }
 
-    fn parent(&self, dir: Option<DirId>) -> Result<*mut bindings::dentry> {
+    /// The directory `dir` stands for (the root if `None`): `None` in an empty tree.
+    fn parent(&self, dir: Option<DirId>) -> Result<Option<NonNull<bindings::dentry>>> {
         match dir {
-            None => Ok(self.root.as_ptr()),
-            Some(DirId(i)) => self.dirs.get(i).map(|d| d.as_ptr()).ok_or(EINVAL),
+            None => Ok(self.root),
+            Some(DirId(i)) => self.dirs.get(i).copied().ok_or(EINVAL),
         }
     }
 
@@ -125,10 +133,16 @@ impl Tree {
     pub fn dir(&mut self, parent: Option<DirId>, name: &CStr) -> Result<DirId> {
         let parent = self.parent(parent)?;
         self.dirs.reserve(1, GFP_KERNEL)?;
-        // SAFETY: `name` is NUL-terminated; `parent` is a live directory of this tree.
-        let d = unsafe { bindings::rmp_debugfs_dir(name.as_char_ptr(), parent) };
-        let d = NonNull::new(d).ok_or(ENOMEM)?;
-        // INVARIANT: `d` is a new directory under the root.
+        let d = match parent {
+            Some(parent) => {
+                // SAFETY: `name` is NUL-terminated; `parent` is a live directory of this tree.
+                let d = unsafe { bindings::rmp_debugfs_dir(name.as_char_ptr(), parent.as_ptr()) };
+                Some(NonNull::new(d).ok_or(ENOMEM)?)
+            }
+            // An empty tree: no directory, and none in it.
+            None => None,
+        };
+        // INVARIANT: `d` is a new directory under the root, or `None` without a root.
         self.dirs.push(d, GFP_KERNEL)?;
         Ok(DirId(self.dirs.len() - 1))
     }
@@ -150,7 +164,10 @@ impl Tree {
         data: Arc<T>,
         ops: &'static bindings::rmp_file_ops,
     ) -> Result {
-        let parent = self.parent(dir)?;
+        // An empty tree: `data` drops here, as no file takes it.
+        let Some(parent) = self.parent(dir)? else {
+            return Ok(());
+        };
         self.files.reserve(1, GFP_KERNEL)?;
         let mut slot = KBox::new(
             FileSlot {
@@ -168,7 +185,7 @@ impl Tree {
         // SAFETY: `name` is NUL-terminated, `parent` a live directory of this tree, and `raw` a
         // file whose callbacks take its data's type; the box keeps it at this address until the
         // tree is removed.
-        let d = unsafe { bindings::rmp_debugfs_file(name.as_char_ptr(), parent, raw) };
+        let d = unsafe { bindings::rmp_debugfs_file(name.as_char_ptr(), parent.as_ptr(), raw) };
         // Kept even on failure: dropping it releases the `Arc`, and nothing else refers to it.
         self.files.push(slot, GFP_KERNEL)?;
         if d.is_null() {
@@ -190,9 +207,11 @@ unsafe fn release_arc<T>(data: *const core::ffi::c_void) {
 
 impl Drop for Tree {
     fn drop(&mut self) {
-        // SAFETY: `root` is a live directory (type invariant). Removal is recursive, waits for
-        // every read and write in progress, and no callback can start afterwards.
-        unsafe { bindings::rmp_debugfs_remove(self.root.as_ptr()) };
+        if let Some(root) = self.root {
+            // SAFETY: `root` is a live directory (type invariant). Removal is recursive, waits
+            // for every read and write in progress, and no callback can start afterwards.
+            unsafe { bindings::rmp_debugfs_remove(root.as_ptr()) };
+        }
         for slot in self.files.iter() {
             // SAFETY: No callback can use `data` any more; each slot is released once here.
             unsafe { (slot.release)(slot.file.data) };

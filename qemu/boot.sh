@@ -28,6 +28,8 @@ qemu() {
 		append=" rmp.duration=${RMP_DURATION:-600} rmp.faults=${RMP_FAULTS:-1,10,50,100}"
 		append+=" rmp.cycles=${RMP_CYCLES:-1000}"
 	fi
+	# Observation must not be needed: the library and its users without debugfs.
+	[ "$mode" = nodebugfs ] && append=" debugfs=off"
 	if [ "$mode" = bench ]; then
 		# shellcheck disable=SC2206
 		extra=($bench_qemu)

@@ -177,6 +177,30 @@ rust_mempool           pool  rust_mempool_req_pool                   0        0 
 	count bench "$result"
 }
 
+# nodebugfs_check: booted with debugfs=off, rust_mempool.ko and the example
+# driver load, make and use every kind of cache and pool, and unload
+# (qemu/guest/nodebugfs.sh), on this kernel's base flavour.
+nodebugfs_check() {
+	local initramfs log result rc reports
+	step "linux-$RMP_KVER: booting with debugfs=off"
+	initramfs=$logdir/initramfs-$RMP_KVER-nodebugfs-$$.cpio.gz
+	log=$logdir/nodebugfs-$RMP_KVER-$(date +%Y%m%d-%H%M%S).log
+	"$RMP_ROOT/qemu/initramfs.sh" "$initramfs" "$RMP_ROOT"/*.ko "$RMP_ROOT"/consumer/*.ko
+	"$RMP_ROOT/qemu/boot.sh" "$kdir" "$initramfs" nodebugfs "$log" 300 base >/dev/null 2>&1 || true
+	rm -f "$initramfs"
+	result=$(grep -E '^(not )?ok - nodebugfs: ' "$log" || true)
+	rc=$(sed -n 's/^RMP-DONE rc=\([0-9]*\)$/\1/p' "$log" | tail -n 1)
+	reports=$("$RMP_ROOT/qemu/check-log.sh" "$log" "$RMP_KVER/nodebugfs" |
+		grep -E '^not ok - .*: (kernel report|guest did not finish)' || true)
+	if [ -z "$result" ] || [ "$rc" != 0 ] || [ -n "$reports" ]; then
+		result="$result"$'\n'"not ok - nodebugfs: guest exit status '$rc', $(echo "$result" | grep -c '^ok' || true) checks passed; serial log: $log"$'\n'"$reports"
+		result=$(echo "$result" | sed '/^$/d')
+	fi
+	result=$(echo "$result" | sed "s/^\(\(not \)\?ok - \)/\1linux-$RMP_KVER: /")
+	echo "$result"
+	count nodebugfs "$result"
+}
+
 passed=0 failed=0 skipped=0
 summaries=()
 # make shell and a killed build are harness, not kernel: checked on the first
@@ -279,6 +303,10 @@ for RMP_KVER in $kvers; do
 		echo "$parsed"
 		count kunit "$parsed"
 
+		if [ "$flavour" = base ]; then
+			nodebugfs_check
+			phase "linux-$RMP_KVER: debugfs=off boot"
+		fi
 		if [ "$flavour" = base ] && [ -z "$shell_checked" ]; then
 			shell_checked=1
 			shell_checks
